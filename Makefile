@@ -1,0 +1,57 @@
+# The two commands a newcomer needs: `make demo` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+
+POSTGRES_URL := $(shell bash tests/services/postgres.sh url)
+REDIS_TEST_URL := redis://127.0.0.1:$(or $(REDIS_PORT),63799)/15
+
+.PHONY: install demo test test-postgres test-sqlite services services-stop bench lock clean
+
+$(BIN)/.installed: requirements.lock pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' \
+		|| { echo "Python 3.11 is required (found $$($(PYTHON) --version)); set PYTHON=/path/to/python3.11"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	touch $@
+
+install: $(BIN)/.installed
+
+demo: install
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py load_demo
+	@echo "Serving on http://127.0.0.1:$(PORT)/api/v1/  (API docs: /api/docs/, admin: /admin/)"
+	DJANGO_DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+services:
+	bash tests/services/postgres.sh start
+	bash tests/services/redis.sh start
+
+services-stop:
+	-bash tests/services/redis.sh stop
+	-bash tests/services/postgres.sh stop
+
+# Every test on PostgreSQL and Redis, then the embedded default (SQLite,
+# eager Celery) for the tests that exercise it.
+test: install services test-postgres test-sqlite
+
+test-postgres:
+	DATABASE_URL=$(POSTGRES_URL) REDIS_URL=$(REDIS_TEST_URL) EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend \
+		$(BIN)/pytest -p no:cacheprovider
+
+test-sqlite:
+	env -u REDIS_URL DATABASE_URL=sqlite:///$(CURDIR)/var/test.sqlite3 EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend \
+		$(BIN)/pytest -p no:cacheprovider -m sqlite
+
+bench: install
+	@echo "No benchmarks yet: matching (step 3) brings them."
+
+# Re-pin dependencies after editing pyproject.toml.
+lock:
+	$(PYTHON) -m pip install --quiet uv
+	$(PYTHON) -m uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 -o requirements.lock
+
+clean:
+	rm -rf $(VENV) var db.sqlite3

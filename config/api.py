@@ -1,0 +1,33 @@
+"""Conventions shared by every API endpoint: pagination and error responses.
+
+Services know nothing about HTTP; they raise Django's PermissionDenied and
+ValidationError, or directory.services.InvalidTransition. The handler below
+gives each its status code, so views stay thin and no input ends in a 500.
+"""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+class Pagination(PageNumberPagination):
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+def exception_handler(exc, context):
+    # Imported late: DRF loads this handler while the apps may still be loading.
+    from directory.services import InvalidTransition
+
+    if isinstance(exc, InvalidTransition):
+        return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, DjangoValidationError):
+        if hasattr(exc, "error_dict"):
+            data = {field: [m for e in errors for m in e.messages] for field, errors in exc.error_dict.items()}
+        else:
+            data = {"detail": exc.messages}
+        return Response(data, status=status.HTTP_400_BAD_REQUEST)
+    return drf_exception_handler(exc, context)

@@ -1,0 +1,49 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+
+from .models import Business, BusinessEvent, City, User
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    fieldsets = DjangoUserAdmin.fieldsets + (
+        ("Network", {"fields": ("preferred_language", "volunteer_cities")}),
+    )
+    filter_horizontal = DjangoUserAdmin.filter_horizontal + ("volunteer_cities",)
+
+
+@admin.register(City)
+class CityAdmin(admin.ModelAdmin):
+    list_display = ("name", "country", "relationship", "relationship_since")
+    list_filter = ("relationship", "country")
+    prepopulated_fields = {"slug": ("name",)}
+    search_fields = ("name", "slug")
+
+
+class BusinessEventInline(admin.TabularInline):
+    model = BusinessEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ("created_at", "actor", "action", "from_status", "to_status", "note")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Business)
+class BusinessAdmin(admin.ModelAdmin):
+    """Read and correct profiles. Status changes go through the API's
+    moderation actions (and later the staff pages), which record events and
+    keep the search index in step; so the status is read-only here."""
+
+    list_display = ("name", "city", "status", "verified_at", "confirmed_at", "updated_at")
+    list_filter = ("status", "city", "employees")
+    search_fields = ("name", "slug", "external_id", "description")
+    readonly_fields = (
+        "status", "slug", "external_id", "submitted_at", "published_at", "confirmed_at",
+        "expiry_reminder_sent_at", "verified_at", "verified_by", "created_at", "updated_at",
+    )
+    raw_id_fields = ("owner",)
+    filter_horizontal = ("members",)
+    inlines = [BusinessEventInline]
+    list_select_related = ("city",)

@@ -1,0 +1,33 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from config.progress import Progress
+from directory import importer
+
+
+class Command(BaseCommand):
+    help = (
+        "Import business profiles from a .csv or .jsonl file (format in the README). "
+        "Rows are upserted by external_id; invalid rows are reported and skipped."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument("--dry-run", action="store_true", help="Validate everything, save nothing.")
+
+    def handle(self, *args, file, dry_run, **options):
+        try:
+            total = importer.count_rows(file)
+            with Progress(total=total, description="import", stream=self.stderr._out) as progress:
+                report = importer.import_file(file, dry_run=dry_run, progress=progress)
+        except (importer.ImportFileError, OSError) as error:
+            raise CommandError(str(error)) from None
+
+        for error in report.errors:
+            self.stderr.write(str(error))
+        verb = "would be" if dry_run else "were"
+        self.stdout.write(
+            f"{report.rows} rows: {report.created} {verb} created, {report.updated} updated, "
+            f"{report.unchanged} unchanged, {report.invalid_rows} invalid."
+        )
+        if report.errors:
+            raise CommandError(f"{report.invalid_rows} invalid row(s); see the report above.", returncode=1)

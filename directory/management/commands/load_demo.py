@@ -1,0 +1,59 @@
+import json
+import tempfile
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from config.progress import Progress
+from directory import demo_network, importer, services
+from directory.models import Business, City
+
+# A local demo only: the accounts are printed and meant to be shared.
+ACCOUNTS = [
+    # username, password, is_staff, role
+    ("staff", "aurora-demo-staff", True, "full staff"),
+    ("owner", "aurora-demo-owner", False, "owner of an Aurora firm"),
+    ("volunteer", "aurora-demo-volunteer", False, "country-committee volunteer for Seongnam"),
+]
+
+
+class Command(BaseCommand):
+    help = "Load the demo network (generated, multilingual, published) and demo accounts. Safe to re-run."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--count", type=int, default=360)
+        parser.add_argument("--seed", type=int, default=2026)
+
+    def handle(self, *args, count, seed, **options):
+        records = demo_network.generate(count=count, seed=seed)
+        with tempfile.NamedTemporaryFile("w", suffix=".jsonl", encoding="utf-8") as handle:
+            for record in records:
+                handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+            handle.flush()
+            with Progress(total=len(records), description="demo network", stream=self.stderr._out) as progress:
+                report = importer.import_file(handle.name, progress=progress)
+        if report.errors:
+            for error in report.errors[:20]:
+                self.stderr.write(str(error))
+            raise CommandError(f"The demo generator produced {report.invalid_rows} invalid row(s).")
+        self.stdout.write(
+            f"Demo network: {report.created} created, {report.updated} updated, {report.unchanged} unchanged."
+        )
+        self._accounts()
+
+    @transaction.atomic
+    def _accounts(self):
+        User = get_user_model()
+        for username, password, is_staff, role in ACCOUNTS:
+            user, _ = User.objects.get_or_create(username=username)
+            user.is_staff = user.is_superuser = is_staff
+            user.email = f"{username}@aurora-network.example"
+            user.set_password(password)
+            user.save()
+            self.stdout.write(f"  {role:45} username {username:10} password {password}")
+        owner = User.objects.get(username="owner")
+        firm = Business.objects.filter(city__relationship=City.Relationship.HOME).order_by("external_id").first()
+        if firm and firm.owner_id is None:
+            services.assign_owner(actor=User.objects.get(username="staff"), business=firm, owner=owner)
+        User.objects.get(username="volunteer").volunteer_cities.set(City.objects.filter(slug="seongnam"))

@@ -1,0 +1,79 @@
+import pytest
+from rest_framework.test import APIClient
+
+from directory import services
+from directory.models import Business, City, User
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+@pytest.fixture
+def make_user(db):
+    def make(username, **fields):
+        user = User.objects.create_user(username=username, password="a-long-test-password", email=f"{username}@firm.example", **fields)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def staff(make_user):
+    return make_user("staffer", is_staff=True)
+
+
+@pytest.fixture
+def seongnam_volunteer(make_user):
+    user = make_user("seongnam-volunteer")
+    user.volunteer_cities.set([City.objects.get(slug="seongnam")])
+    return user
+
+
+def profile_data(**overrides):
+    """A complete, valid profile in the services' terms (city as an instance)."""
+    data = {
+        "name": "Front Range Brake Supply",
+        "city": City.objects.get(slug="aurora"),
+        "description": "Distributor of brake parts for fleet vehicles in Colorado.",
+        "description_language": "en",
+        "naics": ["423120"],
+        "offers_hs": [],
+        "offers_text": "",
+        "seeks_hs": ["870830"],
+        "seeks_text": "brake pads and rotors",
+        "trade_roles": ["importer", "distributor"],
+        "languages": ["en"],
+        "contact_name": "Dana Whitfield",
+        "contact_email": "dana@frontrange-brakes.example",
+        "contact_phone": "+1 303 555 0100",
+    }
+    data.update(overrides)
+    if isinstance(data["city"], str):
+        data["city"] = City.objects.get(slug=data["city"])
+    return data
+
+
+@pytest.fixture
+def make_business(db, staff):
+    """Create a profile through the services, in the status asked for."""
+
+    counter = iter(range(1, 10_000))
+
+    def make(owner=None, status=Business.Status.PUBLISHED, **overrides):
+        if owner is None:
+            username = f"firm-owner-{next(counter)}"
+            owner = User.objects.create_user(username=username, email=f"{username}@firm.example")
+        business = services.create_business(actor=owner, data=profile_data(**overrides))
+        if status == Business.Status.DRAFT:
+            return business
+        business = services.submit_business(actor=owner, business=business)
+        if status == Business.Status.PENDING_REVIEW:
+            return business
+        business = services.publish_business(actor=staff, business=business)
+        if status == Business.Status.SUSPENDED:
+            business = services.suspend_business(actor=staff, business=business, reason="test")
+        return business
+
+    return make
