@@ -249,7 +249,7 @@ class BusinessFilter(django_filters.FilterSet):
     seeks = django_filters.CharFilter(method="filter_code", help_text="HS code prefix the firm seeks.")
     trade_role = django_filters.ChoiceFilter(method="filter_term", choices=Business.TradeRole.choices)
     language = django_filters.CharFilter(method="filter_language", help_text="Language spoken or written (en, ko, zh).")
-    verified = django_filters.BooleanFilter(field_name="verified_at", lookup_expr="isnull", exclude=True)
+    verified = django_filters.ChoiceFilter(method="filter_verified", choices=[("true", "true"), ("false", "false")])
     updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
     status = django_filters.ChoiceFilter(choices=Business.Status.choices)
     ordering = django_filters.OrderingFilter(fields=("name", "updated_at", "created_at", "founded_year"))
@@ -273,6 +273,9 @@ class BusinessFilter(django_filters.FilterSet):
 
     def filter_term(self, queryset, name, value):
         return selectors.with_term(queryset, kind=name, prefix=value)
+
+    def filter_verified(self, queryset, name, value):
+        return queryset.filter(verified_at__isnull=value != "true")
 
     def filter_language(self, queryset, name, value):
         value = value.strip()
