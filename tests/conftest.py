@@ -83,3 +83,49 @@ def make_business(db, staff):
         return business
 
     return make
+
+
+@pytest.fixture
+def celery_worker_process(tmp_path):
+    """A real Celery worker in its own process, on the real Redis broker,
+    reading the test database. Yields the queue name to send tasks to.
+
+    Use with @pytest.mark.django_db(transaction=True, serialized_rollback=True)
+    so the worker sees committed rows.
+    """
+    import os
+    import subprocess
+    import sys
+    import uuid
+    from pathlib import Path
+
+    from django.db import connection
+
+    if not os.environ.get("REDIS_URL"):
+        pytest.fail("REDIS_URL is not set: run the suite with `make test`, which starts Redis.")
+    db = connection.settings_dict
+    database_url = (
+        f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+        if connection.vendor == "postgresql"
+        else f"sqlite:///{db['NAME']}"
+    )
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(tmp_path / "mail"),
+    }
+    root = Path(__file__).resolve().parents[1]
+    log = open(tmp_path / "worker.log", "w")
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "-P", "solo", "-Q", queue,
+         "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "INFO"],
+        cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    try:
+        yield {"queue": queue, "mail_dir": tmp_path / "mail", "log": tmp_path / "worker.log"}
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+        log.close()
