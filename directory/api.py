@@ -11,7 +11,7 @@ import django_filters
 from django.db.models import Q
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
@@ -53,14 +53,23 @@ class CityField(serializers.Field):
 
     default_error_messages = {"unknown": "Unknown city “{value}”. Known cities: {known}."}
 
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._found = {}  # an import names the same few cities thousands of times
+
     def to_internal_value(self, data):
         if isinstance(data, dict):
             data = data.get("slug") or data.get("name")
-        city = selectors.find_city(str(data)) if isinstance(data, (str, dict)) or data else None
-        if city is None:
-            known = ", ".join(City.objects.values_list("slug", flat=True))
-            self.fail("unknown", value=data, known=known)
-        return city
+        if not isinstance(data, str):
+            self.fail("unknown", value=data, known=self._known())
+        if data not in self._found:
+            self._found[data] = selectors.find_city(data)
+        if self._found[data] is None:
+            self.fail("unknown", value=data, known=self._known())
+        return self._found[data]
+
+    def _known(self):
+        return ", ".join(City.objects.values_list("slug", flat=True))
 
     def to_representation(self, city):
         return {"name": city.name, "slug": city.slug, "country": city.country, "relationship": city.relationship}
@@ -177,6 +186,9 @@ class BusinessSerializer(serializers.ModelSerializer):
     def get_is_expired(self, business) -> bool:
         return business.status == Business.Status.PUBLISHED and business.is_expired()
 
+    # Moderation fields a subclass (the import) may write.
+    writable_protected = ()
+
     def to_internal_value(self, data):
         if isinstance(data, dict):
             protected = [name for name in PROTECTED_FIELDS if name in data and name not in self.writable_protected]
@@ -185,8 +197,6 @@ class BusinessSerializer(serializers.ModelSerializer):
                     {name: ["Set by staff through moderation, not by editing the profile."] for name in protected}
                 )
         return super().to_internal_value(data)
-
-    writable_protected = ()
 
     def validate_website(self, value):
         value = value.strip()
@@ -438,10 +448,7 @@ class TaxonomyViewSet(viewsets.ViewSet):
         if entry is None:
             raise NotFound(f"No {self.scheme.upper()} code {pk}.")
         ancestors = [codes.get(code) for code in codes.ancestors(entry.code)[:-1]]
-        return Response(
-            {**entry.as_dict(), "ancestors": [a.as_dict() for a in ancestors if a is not None]},
-            status=status.HTTP_200_OK,
-        )
+        return Response({**entry.as_dict(), "ancestors": [a.as_dict() for a in ancestors if a is not None]})
 
 
 class HSViewSet(TaxonomyViewSet):

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
+from rest_framework.exceptions import ValidationError
 
 from . import services
 
@@ -53,6 +54,7 @@ class ImportReport:
 
 def count_rows(path):
     """Data rows in the file, for the progress bar (CSV header not counted)."""
+    _check_file(path)
     with open(path, encoding="utf-8-sig", newline="") as handle:
         lines = sum(1 for line in handle if line.strip())
     return max(lines - 1, 0) if Path(path).suffix.lower() == ".csv" else lines
@@ -61,19 +63,23 @@ def count_rows(path):
 def read_rows(path):
     """Yield (row number, dict or RowError). Row numbers are what a person sees:
     the line in a JSON Lines file, the spreadsheet row in a CSV (header = 1)."""
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix not in (".csv", ".jsonl"):
-        raise ImportFileError(f"{path.name}: expected a .csv or .jsonl file.")
-    if not path.is_file():
-        raise ImportFileError(f"{path}: no such file.")
+    path = _check_file(path)
     try:
-        if suffix == ".csv":
+        if path.suffix.lower() == ".csv":
             yield from _read_csv(path)
         else:
             yield from _read_jsonl(path)
     except UnicodeDecodeError as error:
         raise ImportFileError(f"{path.name}: not UTF-8 text ({error.reason} at byte {error.start}).") from None
+
+
+def _check_file(path):
+    path = Path(path)
+    if path.suffix.lower() not in (".csv", ".jsonl"):
+        raise ImportFileError(f"{path.name}: expected a .csv or .jsonl file.")
+    if not path.is_file():
+        raise ImportFileError(f"{path}: no such file.")
+    return path
 
 
 def _read_csv(path):
@@ -135,17 +141,19 @@ def import_file(path, *, dry_run=False, progress=None):
 
     report = ImportReport()
     seen = {}
+    # One serializer for the whole file: building its fields is the costly part.
+    serializer = BusinessImportSerializer()
 
     def handle(number, data):
         report.rows += 1
         if isinstance(data, RowError):
             report.errors.append(data)
             return
-        serializer = BusinessImportSerializer(data=data)
-        if not serializer.is_valid():
-            report.errors.extend(_row_errors(number, serializer.errors))
+        try:
+            values = dict(serializer.run_validation(data))
+        except ValidationError as error:
+            report.errors.extend(_row_errors(number, error.detail))
             return
-        values = dict(serializer.validated_data)
         external_id = values.pop("external_id")
         if external_id in seen:
             report.errors.append(RowError(number, "external_id", f"“{external_id}” repeats row {seen[external_id]}"))

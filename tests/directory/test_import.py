@@ -136,7 +136,7 @@ def test_the_command_exits_non_zero_with_a_report_and_no_traceback(tmp_path):
     assert result.returncode == 1
     assert "row 2: founded_year:" in result.stderr
     assert "Traceback" not in result.stderr
-    assert "1 created" in result.stdout
+    assert "created 1," in result.stdout
     missing = subprocess.run([*manage, "import_businesses", str(tmp_path / "nope.csv")], env=env, cwd=ROOT,
                              capture_output=True, text=True)
     assert missing.returncode == 1 and "no such file" in missing.stderr and "Traceback" not in missing.stderr

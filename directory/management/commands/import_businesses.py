@@ -24,10 +24,10 @@ class Command(BaseCommand):
 
         for error in report.errors:
             self.stderr.write(str(error))
-        verb = "would be" if dry_run else "were"
         self.stdout.write(
-            f"{report.rows} rows: {report.created} {verb} created, {report.updated} updated, "
-            f"{report.unchanged} unchanged, {report.invalid_rows} invalid."
+            f"{report.rows} rows: created {report.created}, updated {report.updated}, "
+            f"unchanged {report.unchanged}, invalid {report.invalid_rows}"
+            + (" (dry run: nothing was saved)." if dry_run else ".")
         )
         if report.errors:
             raise CommandError(f"{report.invalid_rows} invalid row(s); see the report above.", returncode=1)
