@@ -230,15 +230,21 @@ show_log() {
     if [ -s "$out" ]; then
         say "launcher output (errors, then last lines of $out):"
         grep -E '^(ERROR|Error|Exception|Caused by|java\.[a-z.]+\.[A-Za-z]*(Exception|Error))' "$out" | head -10 >&2 || true
-        tail -15 "$out" >&2
+        tail -5 "$out" >&2
     fi
     if [ "$(log_lines)" -gt "$from" ]; then
         say "node log ($NODE_LOG), errors then last lines of this start:"
-        tail -n +"$((from + 1))" "$NODE_LOG" | grep -E '\]\[(ERROR|FATAL) ' | head -5 >&2 || true
-        tail -n +"$((from + 1))" "$NODE_LOG" | tail -30 >&2
+        tail -n +"$((from + 1))" "$NODE_LOG" | grep -E '\]\[(ERROR|FATAL) ?\]' | cut -c1-400 | head -5 >&2 || true
+        tail -n +"$((from + 1))" "$NODE_LOG" | tail -15 >&2
     else
         say "the node wrote nothing to $NODE_LOG"
     fi
+}
+
+failure_reason() {
+    # The first line naming the cause, from the launcher output or the node log.
+    { cat "$LOGS/startup.out" 2>/dev/null; tail -n +"$(($1 + 1))" "$NODE_LOG" 2>/dev/null; } \
+        | grep -m1 -oE '(Caused by: |java\.[a-z.]+\.)[A-Za-z.]*(Exception|Error)[^\r]*' | cut -c1-300 || true
 }
 
 start() {
@@ -296,14 +302,14 @@ start() {
         ES_JAVA_OPTS="-Xms$HEAP -Xmx$HEAP ${ES_JAVA_OPTS:-}" \
         ES_TMPDIR="$SERVICES_DIR/elasticsearch-tmp" \
         "$home/bin/elasticsearch" -d -p "$PIDFILE" >"$LOGS/startup.out" 2>&1 \
-        || { show_log "$log_from"; die "Elasticsearch failed to start (see above)"; }
+        || { show_log "$log_from"; die "Elasticsearch failed to start: $(failure_reason "$log_from")"; }
 
     if ! wait_healthy; then
         show_log "$log_from"
         if running_pid >/dev/null; then
             die "Elasticsearch (pid $(running_pid)) did not become yellow on $LOCAL_URL within 120 s"
         fi
-        die "Elasticsearch exited before answering on $LOCAL_URL (see the log above)"
+        die "Elasticsearch exited before answering on $LOCAL_URL: $(failure_reason "$log_from")"
     fi
     say "Elasticsearch started on $LOCAL_URL: $(health "$LOCAL_URL")"
 }
