@@ -7,6 +7,7 @@ PORT ?= 8000
 
 POSTGRES_URL := $(shell bash tests/services/postgres.sh url)
 REDIS_TEST_URL := redis://127.0.0.1:$(or $(REDIS_PORT),63799)/15
+ELASTICSEARCH_TEST_URL := $(or $(ELASTICSEARCH_URL),http://127.0.0.1:$(or $(ELASTICSEARCH_PORT),9200))
 
 .PHONY: install demo test test-postgres test-sqlite services services-stop bench lock clean
 
@@ -28,8 +29,10 @@ demo: install
 services:
 	bash tests/services/postgres.sh start
 	bash tests/services/redis.sh start
+	bash tests/services/elasticsearch.sh start
 
 services-stop:
+	-bash tests/services/elasticsearch.sh stop
 	-bash tests/services/redis.sh stop
 	-bash tests/services/postgres.sh stop
 
@@ -39,6 +42,7 @@ test: install services test-postgres test-sqlite
 
 test-postgres:
 	DATABASE_URL=$(POSTGRES_URL) REDIS_URL=$(REDIS_TEST_URL) EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend \
+		SEARCH_BACKEND=elasticsearch ELASTICSEARCH_URL=$(ELASTICSEARCH_TEST_URL) ELASTICSEARCH_INDEX_PREFIX=test_aurora_ \
 		$(BIN)/pytest -p no:cacheprovider
 
 test-sqlite:

@@ -122,6 +122,12 @@ PROFILE_REMINDER_DAYS = env.int("PROFILE_REMINDER_DAYS", default=14)
 SEARCH_BACKEND = env("SEARCH_BACKEND", default="database")
 ELASTICSEARCH_URL = env("ELASTICSEARCH_URL", default="http://127.0.0.1:9200")
 ELASTICSEARCH_INDEX_PREFIX = env("ELASTICSEARCH_INDEX_PREFIX", default="aurora_")
+ELASTICSEARCH_REPLICAS = env.int("ELASTICSEARCH_REPLICAS", default=0)
+
+# --- Matching --------------------------------------------------------------------
+
+# Pair partner-city firms with each other too, not only with home-city firms.
+MATCH_PARTNER_TO_PARTNER = env.bool("MATCH_PARTNER_TO_PARTNER", default=False)
 
 # --- Celery --------------------------------------------------------------------
 
@@ -138,6 +144,14 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
+    "drain-search-outbox": {
+        "task": "search.tasks.drain_outbox",
+        "schedule": 60.0,
+    },
+    "drop-lapsed-profiles-from-search": {
+        "task": "search.tasks.queue_lapsed_profiles",
+        "schedule": crontab(hour=3, minute=15),
+    },
     "remind-owners-of-expiring-profiles": {
         "task": "directory.tasks.remind_expiring_profiles",
         "schedule": crontab(hour=7, minute=0),
@@ -183,7 +197,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # The client logs every request at INFO; failures still come through.
+        "elastic_transport": {"level": "WARNING"},
+    },
 }
 
 SESSION_COOKIE_AGE = int(timedelta(days=14).total_seconds())

@@ -1,7 +1,8 @@
 """Every write to the directory that matters, one function per use case.
 
-Each function checks who may act, changes the rows in one transaction and
-records an event. Callers (API views, the import command, tasks, the admin)
+Each function checks who may act, changes the rows in one transaction,
+records an event and, when the profile's public face may have changed, tells
+the search index in that same transaction (search.indexing). Callers (API views, the import command, tasks, the admin)
 pass already-parsed values; the rules live here.
 """
 
@@ -12,6 +13,8 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.text import slugify
+
+from search import indexing
 
 from . import selectors, taxonomy
 from .models import Business, BusinessEvent, BusinessTerm
@@ -50,6 +53,7 @@ def create_business(*, actor, data):
         business.slug = _unique_slug(business.name)
         business.save()
         _write_terms(business)
+        indexing.business_changed(business)
         _record(business, actor=actor, action="created", to_status=business.status)
     return business
 
@@ -65,6 +69,7 @@ def update_business(*, actor, business, data):
             business.save()
             if changed & set(TERM_FIELDS.values()):
                 _write_terms(business)
+            indexing.business_changed(business)
             _record(business, actor=actor, action="edited", note=", ".join(sorted(changed)))
     return business
 
@@ -142,6 +147,7 @@ def confirm_business(*, actor, business):
         business.confirmed_at = timezone.now()
         business.expiry_reminder_sent_at = None
         business.save()
+        indexing.business_changed(business)
         _record(business, actor=actor, action="confirmed")
     return business
 
@@ -155,6 +161,7 @@ def verify_business(*, actor, business, note=""):
             raise InvalidTransition("An archived profile cannot be verified.")
         business.verified_at, business.verified_by = timezone.now(), actor
         business.save()
+        indexing.business_changed(business)
         _record(business, actor=actor, action="verified", note=note)
     return business
 
@@ -225,6 +232,7 @@ def import_business(*, data, external_id, status):
             business.slug = _unique_slug(business.name)
             business.save()
             _write_terms(business)
+            indexing.business_changed(business)
             _record(business, actor=None, action="imported", to_status=business.status)
             outcome = "created"
         else:
@@ -234,6 +242,7 @@ def import_business(*, data, external_id, status):
                 business.save()
                 if changed & set(TERM_FIELDS.values()):
                     _write_terms(business)
+                indexing.business_changed(business)
                 _record(business, actor=None, action="imported", note=", ".join(sorted(changed)))
         if status != business.status and _import_may_move(business.status, status):
             now = timezone.now()
@@ -283,13 +292,12 @@ def terms_for(business):
     """The BusinessTerm rows a profile should have: codes with their ancestors, tags as they are."""
     values = set()
     for kind, field_name in TERM_FIELDS.items():
-        for value in getattr(business, field_name) or []:
-            if kind == BusinessTerm.Kind.NAICS:
-                values.update((kind, code) for code in taxonomy.naics().ancestors(value))
-            elif kind in (BusinessTerm.Kind.OFFERS, BusinessTerm.Kind.SEEKS):
-                values.update((kind, code) for code in taxonomy.hs().ancestors(value))
-            else:
-                values.add((kind, value))
+        codes = getattr(business, field_name) or []
+        if kind == BusinessTerm.Kind.NAICS:
+            codes = taxonomy.with_ancestors(codes, "naics")
+        elif kind in (BusinessTerm.Kind.OFFERS, BusinessTerm.Kind.SEEKS):
+            codes = taxonomy.with_ancestors(codes, "hs")
+        values.update((kind, code) for code in codes)
     return [BusinessTerm(business=business, kind=kind, value=value) for kind, value in sorted(values)]
 
 
@@ -309,6 +317,7 @@ def _move(business, *, actor, action, to, note=""):
     from_status = business.status
     business.status = to
     business.save()
+    indexing.business_changed(business)
     _record(business, actor=actor, action=action, from_status=from_status, to_status=to, note=note)
     return business
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from search.analysis import words
+from search.analysis import stem, words
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -40,6 +40,7 @@ class Taxonomy:
     def __init__(self, entries):
         self.entries = {entry.code: entry for entry in entries}
         self._folded = [(entry, set(words(entry.title))) for entry in entries]
+        self._stems = [(entry, {stem(w, "en") for w in title_words}) for entry, title_words in self._folded]
 
     def normalize(self, code):
         """The canonical form of a code as people type it ("8708.30" -> "870830")."""
@@ -95,6 +96,14 @@ class Taxonomy:
         best = max(matched for matched, _ in scored)
         hits = [entry for matched, entry in scored if matched == best]
         return sorted(hits, key=lambda e: (len(e.code), e.code))[:limit]
+
+
+    def named_by(self, word):
+        """Entries whose title holds this word, compared by English stem
+        ("semiconductors" names "Semiconductor devices"; "auto" does not name
+        "automatic", as a prefix search would)."""
+        wanted = stem(word, "en")
+        return [entry for entry, stems in self._stems if wanted in stems]
 
 
 class HarmonizedSystem(Taxonomy):
@@ -198,3 +207,9 @@ def naics():
 def by_name(name):
     return {"hs": hs, "naics": naics}[name]()
 
+
+
+def with_ancestors(codes, scheme):
+    """Every code of a list together with its ancestors, as a sorted list."""
+    taxonomy = by_name(scheme)
+    return sorted({ancestor for code in codes or [] for ancestor in taxonomy.ancestors(code)})

@@ -1,0 +1,211 @@
+"""Search in the database itself: SQLite FTS5 or PostgreSQL full-text search.
+
+The embedded default and the fallback when Elasticsearch is away. Its index
+(SearchEntry and the vendor's full-text structure) is written in the same
+transaction as every profile change, so it never lags; `apply` has nothing
+to do.
+"""
+
+import itertools
+import time
+from collections import Counter
+
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Q
+
+from directory.models import Business, BusinessTerm
+from directory.taxonomy import NAICS
+
+from .. import query as search_query
+from ..models import OutboxEntry, SearchEntry
+from .base import BaseSearchBackend, complementary_codes, eligible_partner_cities
+
+# A code match with no word in common still deserves a place, below good text matches.
+CODE_MATCH_SCORE = 0.5
+
+
+class DatabaseBackend(BaseSearchBackend):
+    name = "database"
+
+    def search(self, query):
+        started = time.monotonic()
+        parsed = search_query.parse(query.text)
+        queryset = self.filtered(query)
+        if parsed.is_empty:
+            ordered_ids = list(queryset.order_by("name", "pk").values_list("pk", flat=True))
+            scores = {}
+        else:
+            scores = self._text_scores(parsed)
+            for pk in self._code_matches(parsed):
+                scores[pk] = scores.get(pk, 0.0) + CODE_MATCH_SCORE
+            allowed = set(queryset.filter(pk__in=list(scores)).values_list("pk", flat=True)) if scores else set()
+            ordered_ids = sorted(allowed, key=lambda pk: (-scores[pk], pk))
+        page_ids = ordered_ids[query.offset:query.offset + query.page_size]
+        businesses = Business.objects.select_related("city").in_bulk(page_ids)
+        hits = search_query.finish_hits([(businesses[pk], scores.get(pk, 0.0)) for pk in page_ids], parsed)
+        return search_query.SearchResult(
+            hits=hits,
+            total=len(ordered_ids),
+            facets=self.facets(ordered_ids),
+            took_ms=int((time.monotonic() - started) * 1000),
+            backend=self.name,
+        )
+
+    # --- matching ---------------------------------------------------------------
+
+    def filtered(self, query):
+        """Public businesses narrowed by the query's filters (not its words)."""
+        from directory import selectors
+
+        queryset = Business.objects.public()
+        if query.city:
+            queryset = queryset.filter(city__slug__in=query.city)
+        if query.country:
+            queryset = queryset.filter(city__country=query.country.upper())
+        if query.relationship:
+            queryset = queryset.filter(city__relationship=query.relationship)
+        for kind in ("naics", "offers", "seeks", "trade_role"):
+            if getattr(query, kind):
+                queryset = selectors.with_term(queryset, kind=kind, prefix=getattr(query, kind))
+        if query.language:
+            spoken = selectors.with_term(Business.objects.all(), kind="language", prefix=query.language)
+            queryset = queryset.filter(Q(description_language__istartswith=query.language) | Q(pk__in=spoken.values("pk")))
+        if query.verified is not None:
+            queryset = queryset.filter(verified_at__isnull=not query.verified)
+        return queryset
+
+    def _text_scores(self, parsed):
+        """{business id: score} for businesses whose tokens hold enough of the query's groups."""
+        if not parsed.groups:
+            return {}
+        combos = _required_combinations(parsed.groups, parsed.required)
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                tsquery = " | ".join(
+                    "(" + " & ".join("(" + " | ".join(_ts_lexeme(t) for t in group) + ")" for group in combo) + ")"
+                    for combo in combos
+                )
+                cursor.execute(
+                    "SELECT business_id, ts_rank(vector, q) FROM search_searchentry, CAST(%s AS tsquery) q "
+                    "WHERE vector @@ q",
+                    [tsquery],
+                )
+                return {pk: float(rank) for pk, rank in cursor.fetchall()}
+            if connection.vendor == "sqlite":
+                expression = " OR ".join(
+                    "(" + " AND ".join("(" + " OR ".join(_fts_phrase(t) for t in group) + ")" for group in combo) + ")"
+                    for combo in combos
+                )
+                # bm25 is lower for better matches; the name column counts most.
+                cursor.execute(
+                    "SELECT rowid, -bm25(search_fts, 5.0, 2.0, 1.0) FROM search_fts WHERE search_fts MATCH %s",
+                    [expression],
+                )
+                return {pk: float(rank) for pk, rank in cursor.fetchall()}
+        return self._scan_scores(parsed)
+
+    def _scan_scores(self, parsed):
+        """Any other database: compare tokens in Python (slow, but correct)."""
+        scores = {}
+        for pk, name, trade, body in SearchEntry.objects.values_list("business_id", "name_tokens", "trade_tokens", "body_tokens"):
+            held = set(f"{name} {trade} {body}".split())
+            matched = sum(1 for group in parsed.groups if held & set(group))
+            if matched >= parsed.required:
+                scores[pk] = float(matched)
+        return scores
+
+    def _code_matches(self, parsed):
+        conditions = Q()
+        if parsed.hs_codes:
+            conditions |= Q(kind__in=["offers", "seeks"], value__in=parsed.hs_codes)
+        if parsed.naics_codes:
+            conditions |= Q(kind="naics", value__in=parsed.naics_codes)
+        if not conditions:
+            return set()
+        return set(BusinessTerm.objects.filter(conditions).values_list("business_id", flat=True))
+
+    # --- facets -------------------------------------------------------------------
+
+    def facets(self, ids):
+        if not ids:
+            return {name: [] for name in search_query.FACETS}
+        matched = Business.objects.filter(pk__in=ids)
+        counts = {
+            "city": _count(matched, "city__slug"),
+            "country": _count(matched, "city__country"),
+            "relationship": _count(matched, "city__relationship"),
+        }
+        terms = BusinessTerm.objects.filter(business__in=matched)
+        # Languages spoken and the language the profile is written in, once per firm.
+        languages = {}
+        for business_id, value in matched.values_list("pk", "description_language"):
+            languages.setdefault(value, set()).add(business_id)
+        for business_id, value in terms.filter(kind="language").values_list("business_id", "value"):
+            languages.setdefault(value, set()).add(business_id)
+        counts["language"] = {value: len(members) for value, members in languages.items()}
+        chapters = terms.filter(kind__in=["offers", "seeks"], value__regex=r"^[0-9]{2}$")
+        counts["offers"] = Counter()
+        counts["seeks"] = Counter()
+        for kind, value, n in chapters.values_list("kind", "value").annotate(n=Count("business", distinct=True)):
+            counts[kind][value] = n
+        sectors = {}
+        for business_id, value in terms.filter(kind="naics", value__regex=r"^[0-9]{2}$").values_list("business_id", "value"):
+            sectors.setdefault(NAICS.COMBINED_SECTORS.get(value, value), set()).add(business_id)
+        counts["naics"] = {sector: len(members) for sector, members in sectors.items()}
+        counts["trade_role"] = dict(
+            terms.filter(kind="trade_role").values_list("value").annotate(n=Count("business", distinct=True))
+        )
+        return {name: search_query.facet_list(name, counts[name]) for name in search_query.FACETS}
+
+    # --- matching support -------------------------------------------------------------
+
+    def complementary(self, business, k=20):
+        wanted, offered = complementary_codes(business)
+        if not wanted and not offered:
+            return []
+        partners = Business.objects.public().filter(city__slug__in=eligible_partner_cities(business)).exclude(pk=business.pk)
+        meets_need = BusinessTerm.objects.filter(business=OuterRef("pk"), kind="offers", value__in=wanted)
+        needs_offer = BusinessTerm.objects.filter(business=OuterRef("pk"), kind="seeks", value__in=offered)
+        candidates = partners.filter(Exists(meets_need) | Exists(needs_offer)).values_list("pk", flat=True)
+        overlap = Counter()
+        rows = BusinessTerm.objects.filter(business__in=candidates).filter(
+            Q(kind="offers", value__in=wanted) | Q(kind="seeks", value__in=offered)
+        ).values_list("business_id", "value")
+        for pk, code in rows:
+            overlap[pk] += len(code)  # a shared subheading counts more than a shared heading
+        return sorted(overlap.items(), key=lambda item: (-item[1], item[0]))[:k]
+
+    # --- index upkeep -------------------------------------------------------------------
+
+    def apply(self, business_ids):
+        """Nothing to do: entries are written with the profile."""
+
+    def status(self):
+        oldest = OutboxEntry.objects.order_by("created_at").values_list("created_at", flat=True).first()
+        return {
+            "backend": self.name,
+            "documents": SearchEntry.objects.filter(business__in=Business.objects.public()).count(),
+            "entries": SearchEntry.objects.count(),
+            "outbox": OutboxEntry.objects.count(),
+            "oldest_outbox_entry": oldest,
+        }
+
+
+def _count(queryset, field):
+    return dict(queryset.order_by().values_list(field).annotate(n=Count("pk")))
+
+
+def _required_combinations(groups, required):
+    """The sets of groups a match may hold: all of them, or each way of leaving
+    out as many as `required` allows."""
+    if required >= len(groups):
+        return [groups]
+    return [list(combo) for combo in itertools.combinations(groups, required)]
+
+
+def _ts_lexeme(token):
+    return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def _fts_phrase(token):
+    return '"' + token.replace('"', '""') + '"'

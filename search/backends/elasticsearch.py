@@ -1,0 +1,360 @@
+"""Search on Elasticsearch 9, through the client's `elasticsearch.dsl` module.
+
+The mapping uses only the server's core features (whitespace and standard
+analysers, keywords, index_prefixes), because that is what the distribution
+our tests can run carries; all language work happens before indexing, in
+search/analysis.py, and arrives as whitespace-separated tokens.
+
+Documents live in versioned indices behind one alias. Writes go through the
+alias; a rebuild fills a new index and swaps the alias atomically.
+"""
+
+import time
+from datetime import datetime, timezone as dt_timezone
+
+from django.conf import settings
+from django.utils import timezone
+from elasticsearch import Elasticsearch, NotFoundError, helpers
+from elasticsearch.dsl import Boolean, Date, Document, Keyword, Q, Search, Text
+
+from directory import taxonomy
+from directory.models import Business
+from directory.taxonomy import NAICS
+
+from .. import analysis
+from .. import query as search_query
+from ..indexing import entry_tokens
+from ..models import OutboxEntry
+from .base import BaseSearchBackend, complementary_codes, eligible_partner_cities, freshness_cutoff
+
+CHUNK_SIZE = 500
+# Edits saved this long before a rebuild started may still have been
+# uncommitted when the bulk load read their rows; replay them too.
+REPLAY_MARGIN_SECONDS = 300
+FACET_FIELDS = {
+    "city": "city", "country": "country", "relationship": "relationship", "naics": "naics_sector",
+    "offers": "offers_chapter", "seeks": "seeks_chapter", "trade_role": "trade_roles", "language": "languages",
+}
+CODE_MATCH_BOOST = 2.0
+
+
+class BusinessDocument(Document):
+    """The mapping. Contact details and the owner are deliberately absent."""
+
+    slug = Keyword()
+    name = Text(analyzer="standard")
+    # Pre-analysed tokens (search/analysis.py), split on whitespace only.
+    name_tokens = Text(analyzer="whitespace")
+    name_prefix = Text(analyzer="whitespace", index_prefixes={"min_chars": 1, "max_chars": 10})
+    name_sort = Keyword()
+    trade_tokens = Text(analyzer="whitespace")
+    body_tokens = Text(analyzer="whitespace")
+    description = Text(analyzer="standard")
+    offers_text = Text(analyzer="standard")
+    seeks_text = Text(analyzer="standard")
+    description_language = Keyword()
+    city = Keyword()
+    country = Keyword()
+    relationship = Keyword()
+    naics = Keyword()
+    naics_sector = Keyword()
+    offers = Keyword()
+    offers_chapter = Keyword()
+    seeks = Keyword()
+    seeks_chapter = Keyword()
+    trade_roles = Keyword()
+    languages = Keyword()
+    verified = Boolean()
+    confirmed_at = Date()
+    updated_at = Date()
+
+
+def document(business):
+    """The indexed form of a business: public fields, tokens and codes with ancestors."""
+    name, trade, body = entry_tokens(business)
+    offers = taxonomy.with_ancestors(business.offers_hs, "hs")
+    seeks = taxonomy.with_ancestors(business.seeks_hs, "hs")
+    naics = taxonomy.with_ancestors(business.naics, "naics")
+    return {
+        "slug": business.slug,
+        "name": business.name,
+        "name_tokens": " ".join(name),
+        "name_prefix": " ".join(analysis.words(business.name)),
+        "name_sort": business.name,
+        "trade_tokens": " ".join(trade),
+        "body_tokens": " ".join(body),
+        "description": business.description,
+        "offers_text": business.offers_text,
+        "seeks_text": business.seeks_text,
+        "description_language": business.description_language,
+        "city": business.city.slug,
+        "country": business.city.country,
+        "relationship": business.city.relationship,
+        "naics": naics,
+        "naics_sector": sorted({NAICS.COMBINED_SECTORS.get(c, c) for c in naics if len(c) == 2}),
+        "offers": offers,
+        "offers_chapter": [c for c in offers if len(c) == 2],
+        "seeks": seeks,
+        "seeks_chapter": [c for c in seeks if len(c) == 2],
+        "trade_roles": business.trade_roles,
+        "languages": sorted(set(business.languages) | {business.description_language}),
+        "verified": business.verified_at is not None,
+        "confirmed_at": business.confirmed_at,
+        "updated_at": business.updated_at,
+    }
+
+
+def client():
+    return Elasticsearch(settings.ELASTICSEARCH_URL, request_timeout=10, max_retries=0, retry_on_timeout=False)
+
+
+class ElasticsearchBackend(BaseSearchBackend):
+    name = "elasticsearch"
+
+    def __init__(self):
+        self.client = client()
+        self.alias = f"{settings.ELASTICSEARCH_INDEX_PREFIX}businesses"
+
+    # --- queries ------------------------------------------------------------------
+
+    def search(self, query):
+        started = time.monotonic()
+        parsed = search_query.parse(query.text)
+        self.ensure_index()
+        s = Search(using=self.client, index=self.alias).filter(Q("bool", filter=self._filters(query)))
+        if not parsed.is_empty:
+            s = s.query(self._match(parsed))
+        else:
+            s = s.sort("name_sort", "slug")
+        for facet, field in FACET_FIELDS.items():
+            s.aggs.bucket(facet, "terms", field=field, size=50)
+        s = s.extra(track_total_hits=True, from_=query.offset, size=query.page_size).source(False)
+        response = s.execute()
+        ids = [int(hit.meta.id) for hit in response.hits]
+        scores = {int(hit.meta.id): hit.meta.score or 0.0 for hit in response.hits}
+        businesses = Business.objects.select_related("city").in_bulk(ids)
+        ordered = [(businesses[pk], scores[pk]) for pk in ids if pk in businesses]
+        facets = {
+            facet: search_query.facet_list(
+                facet, {bucket.key: bucket.doc_count for bucket in getattr(response.aggregations, facet).buckets}
+            )
+            for facet in FACET_FIELDS
+        }
+        return search_query.SearchResult(
+            hits=search_query.finish_hits(ordered, parsed),
+            total=response.hits.total.value,
+            facets=facets,
+            took_ms=int((time.monotonic() - started) * 1000),
+            backend=self.name,
+        )
+
+    def _match(self, parsed):
+        should = []
+        if parsed.groups:
+            groups = [
+                Q("multi_match", query=" ".join(group), fields=["name_tokens^3", "trade_tokens^2", "body_tokens"],
+                  operator="or", fuzziness="AUTO:5,9", prefix_length=1)
+                for group in parsed.groups
+            ]
+            should.append(Q("bool", should=groups, minimum_should_match=parsed.required))
+        if parsed.hs_codes:
+            should.append(Q("constant_score", boost=CODE_MATCH_BOOST, filter=Q("terms", offers=parsed.hs_codes)
+                            | Q("terms", seeks=parsed.hs_codes)))
+        if parsed.naics_codes:
+            should.append(Q("constant_score", boost=CODE_MATCH_BOOST, filter=Q("terms", naics=parsed.naics_codes)))
+        return Q("bool", should=should, minimum_should_match=1)
+
+    def _filters(self, query):
+        filters = [Q("range", confirmed_at={"gte": freshness_cutoff().isoformat()})]
+        if query.city:
+            filters.append(Q("terms", city=query.city))
+        if query.country:
+            filters.append(Q("term", country=query.country.upper()))
+        if query.relationship:
+            filters.append(Q("term", relationship=query.relationship))
+        for name in ("naics", "offers", "seeks"):
+            if getattr(query, name):
+                filters.append(Q("prefix", **{name: getattr(query, name)}))
+        if query.trade_role:
+            filters.append(Q("term", trade_roles=query.trade_role))
+        if query.language:
+            filters.append(Q("prefix", languages=query.language))
+        if query.verified is not None:
+            filters.append(Q("term", verified=query.verified))
+        return filters
+
+    def suggest(self, text, limit=5):
+        """Business ids whose names start with the typed words (autocomplete)."""
+        typed = " ".join(analysis.words(text))
+        if not typed:
+            return []
+        self.ensure_index()
+        s = (Search(using=self.client, index=self.alias)
+             .filter(Q("range", confirmed_at={"gte": freshness_cutoff().isoformat()}))
+             .query(Q("match_bool_prefix", name_prefix=typed))
+             .extra(size=limit).source(False))
+        return [int(hit.meta.id) for hit in s.execute().hits]
+
+    def complementary(self, business, k=20):
+        wanted, offered = complementary_codes(business)
+        if not wanted and not offered:
+            return []
+        s = self._complementary_search(business, wanted, offered, k)
+        return [(int(hit.meta.id), hit.meta.score) for hit in s.execute().hits]
+
+    def _complementary_search(self, business, wanted, offered, k):
+        should = []
+        if wanted:
+            should.append(Q("terms", offers=wanted))
+        if offered:
+            should.append(Q("terms", seeks=offered))
+        return (Search(using=self.client, index=self.alias)
+                .filter(Q("terms", city=eligible_partner_cities(business)))
+                .filter(Q("range", confirmed_at={"gte": freshness_cutoff().isoformat()}))
+                .query(Q("bool", should=should, minimum_should_match=1))
+                .extra(size=k).source(False))
+
+    # --- index upkeep -----------------------------------------------------------------
+
+    def ensure_index(self):
+        """Create the first versioned index and its alias if there is none yet."""
+        if not self.client.indices.exists_alias(name=self.alias):
+            index = self._create_index()
+            self.client.indices.put_alias(index=index, name=self.alias)
+
+    def _create_index(self, bulk_loading=False):
+        name = f"{self.alias}-{datetime.now(dt_timezone.utc):%Y%m%d%H%M%S%f}"
+        index_settings = {"number_of_shards": 1, "number_of_replicas": 0 if bulk_loading else settings.ELASTICSEARCH_REPLICAS}
+        if bulk_loading:
+            index_settings["refresh_interval"] = "-1"
+        self.client.indices.create(
+            index=name, settings=index_settings, mappings=BusinessDocument._doc_type.mapping.to_dict()
+        )
+        return name
+
+    def apply(self, business_ids, index=None):
+        """Index the public businesses among these ids and delete the rest from
+        the index. Raises if the engine refused anything but a missing delete."""
+        if index is None:
+            self.ensure_index()
+            index = self.alias
+        business_ids = set(business_ids)
+        businesses = Business.objects.filter(pk__in=business_ids).select_related("city")
+        public = [b for b in businesses if b.is_public]
+        actions = [{"_op_type": "index", "_index": index, "_id": b.pk, "_source": document(b)} for b in public]
+        actions += [{"_op_type": "delete", "_index": index, "_id": pk}
+                    for pk in business_ids - {b.pk for b in public}]
+        if not actions:
+            return 0
+        _, errors = helpers.bulk(self.client, actions, raise_on_error=False, refresh=False)
+        real = [e for e in errors if not ("delete" in e and e["delete"].get("status") == 404)]
+        if real:
+            raise RuntimeError(f"Elasticsearch refused {len(real)} action(s): {real[:3]}")
+        return len(actions)
+
+    def rebuild(self, progress=None):
+        """Build a new index from the database and swap the alias to it.
+
+        Searches keep using the old index until the swap. Writes made while the
+        bulk load runs go to the old index through the alias, so they are
+        replayed into the new one just before and again just after the swap.
+        """
+        started = timezone.now()
+        new_index = self._create_index(bulk_loading=True)
+        loaded = 0
+        for chunk in public_chunks():
+            self.apply([b.pk for b in chunk], index=new_index)
+            loaded += len(chunk)
+            if progress is not None:
+                progress.advance(len(chunk))
+        self.client.indices.put_settings(
+            index=new_index,
+            settings={"refresh_interval": None, "number_of_replicas": settings.ELASTICSEARCH_REPLICAS},
+        )
+        self._replay_since(started, new_index)
+        self.client.indices.refresh(index=new_index)
+        old = list(self.client.indices.get_alias(name=self.alias).keys()) if self.client.indices.exists_alias(name=self.alias) else []
+        actions = [{"remove": {"index": index, "alias": self.alias}} for index in old]
+        actions.append({"add": {"index": new_index, "alias": self.alias}})
+        self.client.indices.update_aliases(actions=actions)
+        self._replay_since(started, new_index)
+        for index in old:
+            self.client.indices.delete(index=index, ignore_unavailable=True)
+        self.client.indices.refresh(index=new_index)
+        return {"index": new_index, "documents": loaded, "replaced": old}
+
+    def _replay_since(self, started, index):
+        since = started - timezone.timedelta(seconds=REPLAY_MARGIN_SECONDS)
+        changed = list(Business.objects.filter(updated_at__gte=since).values_list("pk", flat=True))
+        for start in range(0, len(changed), CHUNK_SIZE):
+            self.apply(changed[start:start + CHUNK_SIZE], index=index)
+
+    def indexed_versions(self):
+        """{business id: updated_at} as the index holds them."""
+        self.ensure_index()
+        versions = {}
+        for hit in helpers.scan(self.client, index=self.alias, query={"_source": ["updated_at"]}, size=1000):
+            versions[int(hit["_id"])] = hit["_source"].get("updated_at")
+        return versions
+
+    def reconcile(self, fix=False):
+        """Compare ids and update times between database and index; optionally repair."""
+        self.ensure_index()
+        self.refresh()
+        indexed = self.indexed_versions()
+        expected = {pk: stamp for pk, stamp in Business.objects.public().values_list("pk", "updated_at")}
+        missing = sorted(set(expected) - set(indexed))
+        extra = sorted(set(indexed) - set(expected))
+        stale = sorted(pk for pk in set(expected) & set(indexed) if _parse_time(indexed[pk]) != expected[pk])
+        if fix:
+            drifted = missing + extra + stale
+            for start in range(0, len(drifted), CHUNK_SIZE):
+                self.apply(drifted[start:start + CHUNK_SIZE])
+            self.client.indices.refresh(index=self.alias)
+        return {"missing": missing, "extra": extra, "stale": stale}
+
+    def refresh(self):
+        self.client.indices.refresh(index=self.alias)
+
+    def status(self):
+        outbox = OutboxEntry.objects.order_by("created_at").values_list("created_at", flat=True)
+        indices = {}
+        target = []
+        if self.client.indices.exists_alias(name=self.alias):
+            target = list(self.client.indices.get_alias(name=self.alias).keys())
+        for name in self.client.indices.get(index=f"{self.alias}-*"):
+            indices[name] = self.client.count(index=name)["count"]
+        return {
+            "backend": self.name,
+            "alias": self.alias,
+            "alias_target": target,
+            "indices": indices,
+            "documents": sum(indices[i] for i in target if i in indices),
+            "outbox": outbox.count(),
+            "oldest_outbox_entry": outbox.first(),
+        }
+
+    def delete_all(self):
+        """Remove every index of this prefix (tests and `search_index rebuild --reset`)."""
+        try:
+            self.client.indices.delete(index=f"{self.alias}-*", ignore_unavailable=True)
+        except NotFoundError:
+            pass
+
+
+def public_chunks(size=CHUNK_SIZE):
+    """Public businesses in primary-key order, a chunk at a time: keyset
+    pagination (pk > last) stays fast on a big table where OFFSET would not."""
+    last = 0
+    while True:
+        chunk = list(Business.objects.public().filter(pk__gt=last).select_related("city").order_by("pk")[:size])
+        if not chunk:
+            return
+        yield chunk
+        last = chunk[-1].pk
+
+
+def _parse_time(value):
+    if value is None:
+        return None
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
