@@ -252,7 +252,7 @@ class ElasticsearchBackend(BaseSearchBackend):
             raise RuntimeError(f"Elasticsearch refused {len(real)} action(s): {real[:3]}")
         return len(actions)
 
-    def rebuild(self, progress=None):
+    def rebuild(self, progress=None, chunk_size=CHUNK_SIZE):
         """Build a new index from the database and swap the alias to it.
 
         Searches keep using the old index until the swap. Writes made while the
@@ -262,7 +262,7 @@ class ElasticsearchBackend(BaseSearchBackend):
         started = timezone.now()
         new_index = self._create_index(bulk_loading=True)
         loaded = 0
-        for chunk in public_chunks():
+        for chunk in public_chunks(chunk_size):
             self.apply([b.pk for b in chunk], index=new_index)
             loaded += len(chunk)
             if progress is not None:

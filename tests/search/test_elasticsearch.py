@@ -1,0 +1,149 @@
+"""What only the Elasticsearch backend has to prove: a clean index, writes that
+survive the engine being away, and rebuilds that lose nothing."""
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from directory import services
+from directory.models import Business
+from search import outbox
+from search.backends import get_search_backend
+from search.models import OutboxEntry
+from search.query import SearchQuery
+from tests.search.conftest import sync
+
+ROOT = Path(__file__).resolve().parents[2]
+DEAD_ENGINE = "http://127.0.0.1:9"  # the discard port: nothing listens there
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def es(settings, es_prefix):
+    settings.SEARCH_BACKEND = "elasticsearch"
+    return get_search_backend("elasticsearch")
+
+
+def test_the_raw_index_holds_no_contact_details_or_owner(es, network):
+    sync(es)
+    raw = es.client.search(index=es.alias, size=100, query={"match_all": {}})
+    documents = json.dumps([hit["_source"] for hit in raw["hits"]["hits"]], ensure_ascii=False)
+    assert len(raw["hits"]["hits"]) == 9
+    assert "secret.example" not in documents and "555 01" not in documents and "Dana Whitfield" not in documents
+    mapping = json.dumps(es.client.indices.get_mapping(index=es.alias).body)
+    for field in ("contact", "email", "phone", "owner"):
+        assert field not in mapping
+    # Nor can a search reach them.
+    assert es.search(SearchQuery(text="private0@secret.example")).total == 0
+
+
+def test_with_the_engine_down_edits_succeed_and_search_answers_from_the_database(es, network, settings, api):
+    sync(es)
+    live_url, settings.ELASTICSEARCH_URL = settings.ELASTICSEARCH_URL, DEAD_ENGINE
+    firm = network["Hanbit Brake Works"]
+    api.force_authenticate(firm.owner)
+    before = OutboxEntry.objects.count()
+    for n in range(100):
+        response = api.patch(f"/api/v1/businesses/{firm.slug}/", {"offers_text": f"브레이크 패드 {n}"}, format="json")
+        assert response.status_code == 200
+    assert OutboxEntry.objects.count() == before + 100  # waiting, not lost
+
+    with pytest.raises(Exception):
+        outbox.drain()  # the engine refuses...
+    assert OutboxEntry.objects.count() == before + 100  # ...and nothing was dropped
+
+    found = api.get("/api/v1/search/", {"q": "브레이크 패드 99"}).json()
+    assert found["backend"] == "database"
+    assert [hit["slug"] for hit in found["results"]] == [firm.slug]
+    suggestions = api.get("/api/v1/search/suggest/", {"q": "hanb"}).json()["results"]
+    assert suggestions[0]["slug"] == firm.slug
+
+    settings.ELASTICSEARCH_URL = live_url  # the engine is back
+    assert outbox.drain() == before + 100
+    assert OutboxEntry.objects.count() == 0
+    drift = get_search_backend("elasticsearch").reconcile()
+    assert drift == {"missing": [], "extra": [], "stale": []}
+    live = api.get("/api/v1/search/", {"q": "브레이크 패드 99"}).json()
+    assert live["backend"] == "elasticsearch" and [hit["slug"] for hit in live["results"]] == [firm.slug]
+
+
+def test_a_rebuild_loses_no_edit_made_while_it_runs(es, network, staff):
+    sync(es)
+    firms = list(Business.objects.public().order_by("pk"))
+    edited = {}
+
+    class EditWhileLoading:
+        """Called between bulk chunks: profiles change mid-rebuild, and the
+        outbox is drained to the live alias as a worker would."""
+
+        def advance(self, n):
+            firm = firms[len(edited) % len(firms)]
+            if firm.name == "Pura Vida Surf Shop":
+                services.suspend_business(actor=staff, business=firm, reason="closed for the season")
+                edited[firm.pk] = None
+            else:
+                firm = services.update_business(actor=staff, business=firm, data={"name": f"{firm.name} (renamed)"})
+                edited[firm.pk] = firm.name
+            outbox.drain(backend=es)
+            es.refresh()
+            # Searches keep answering from the old index throughout.
+            assert es.search(SearchQuery(page_size=50)).total >= len(firms) - 1
+
+    report = es.rebuild(progress=EditWhileLoading(), chunk_size=2)
+    assert len(edited) >= 4
+    assert report["replaced"]  # the old index was swapped out and removed
+    assert es.status()["alias_target"] == [report["index"]]
+
+    indexed = {int(hit["_id"]): hit["_source"]["name"] for hit in
+               es.client.search(index=es.alias, size=100, query={"match_all": {}})["hits"]["hits"]}
+    for pk, name in edited.items():
+        if name is None:
+            assert pk not in indexed  # the suspension reached the new index
+        else:
+            assert indexed[pk] == name
+    assert es.reconcile() == {"missing": [], "extra": [], "stale": []}
+
+
+def test_reconcile_reports_and_repairs_drift(es, network):
+    sync(es)
+    hanbit = network["Hanbit Brake Works"]
+    es.client.delete(index=es.alias, id=hanbit.pk, refresh=True)
+    Business.objects.filter(pk=network["Frenos Baeza"].pk).update(
+        name="Changed behind the outbox's back", updated_at=timezone.now()
+    )
+    drift = es.reconcile()
+    assert drift["missing"] == [hanbit.pk]
+    assert drift["stale"] == [network["Frenos Baeza"].pk]
+    es.reconcile(fix=True)
+    assert es.reconcile() == {"missing": [], "extra": [], "stale": []}
+
+
+def test_the_search_index_command(es, network, capsys):
+    call_command("search_index", "update")
+    call_command("search_index", "rebuild")
+    call_command("search_index", "status")
+    call_command("search_index", "reconcile")
+    out = capsys.readouterr().out
+    assert "Built test_" in out and "with 9 documents" in out
+    assert "documents              9" in out
+    assert "Drift: 0" in out
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_redis_outage_does_not_fail_profile_edits(settings, network, api):
+    """Stop the real Redis: the edit commits, the outbox row waits for beat."""
+    settings.SEARCH_BACKEND = "database"
+    firm = network["Pura Vida Surf Shop"]
+    api.force_authenticate(firm.owner)
+    subprocess.run(["bash", str(ROOT / "tests/services/redis.sh"), "stop"], check=True)
+    try:
+        response = api.patch(f"/api/v1/businesses/{firm.slug}/", {"offers_text": "tablas y quillas"}, format="json")
+    finally:
+        subprocess.run(["bash", str(ROOT / "tests/services/redis.sh"), "start"], check=True)
+    assert response.status_code == 200
+    assert OutboxEntry.objects.filter(business_id=firm.pk).exists()
