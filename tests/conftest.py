@@ -129,3 +129,18 @@ def celery_worker_process(tmp_path):
         worker.terminate()
         worker.wait(timeout=30)
         log.close()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Print the search relevance figures measured in this run."""
+    from tests.search.test_relevance import RELEVANCE_REPORT
+
+    if not RELEVANCE_REPORT:
+        return
+    terminalreporter.section("search relevance (demo network, labelled queries)")
+    for backend, figures in RELEVANCE_REPORT.items():
+        weakest = ", ".join(f"{query!r} {value:.2f}" for (query, _), value in figures["weakest"])
+        terminalreporter.write_line(
+            f"{backend:22} recall@10 {figures['recall@10']:.3f}  without typos "
+            f"{figures['recall@10 without typos']:.3f}  over {figures['queries']} queries; weakest: {weakest}"
+        )
