@@ -24,7 +24,11 @@ logger = logging.getLogger(__name__)
 def business_changed(business):
     write_entries([business])
     OutboxEntry.objects.create(business_id=business.pk)
-    transaction.on_commit(schedule_drain, robust=True)
+    # One drain after the commit is enough however many profiles the
+    # transaction touched (an import touches thousands).
+    pending = getattr(connection, "run_on_commit", [])
+    if not any(callback[1] is schedule_drain for callback in pending):
+        transaction.on_commit(schedule_drain, robust=True)
 
 
 def schedule_drain():

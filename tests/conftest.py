@@ -110,9 +110,15 @@ def celery_worker_process(tmp_path):
         else f"sqlite:///{db['NAME']}"
     )
     queue = f"test-{uuid.uuid4().hex[:8]}"
+    from django.conf import settings
+
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
+        # Whatever the test set up for search, the worker uses too.
+        "SEARCH_BACKEND": settings.SEARCH_BACKEND,
+        "ELASTICSEARCH_URL": settings.ELASTICSEARCH_URL,
+        "ELASTICSEARCH_INDEX_PREFIX": settings.ELASTICSEARCH_INDEX_PREFIX,
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "EMAIL_FILE_PATH": str(tmp_path / "mail"),
     }
