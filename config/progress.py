@@ -23,6 +23,12 @@ class Progress:
     def _is_terminal(self):
         return hasattr(self.stream, "isatty") and self.stream.isatty()
 
+    def reset(self, *, total):
+        """The amount of work became known only after the command started."""
+        self.total = total
+        if self._bar is not None:
+            self._bar.reset(total=total)
+
     def advance(self, n=1):
         self.done += n
         if self._bar is not None:

@@ -128,6 +128,16 @@ ELASTICSEARCH_REPLICAS = env.int("ELASTICSEARCH_REPLICAS", default=0)
 
 # Pair partner-city firms with each other too, not only with home-city firms.
 MATCH_PARTNER_TO_PARTNER = env.bool("MATCH_PARTNER_TO_PARTNER", default=False)
+# Feature weights override matching.engine.DEFAULT_WEIGHTS key by key, e.g.
+# MATCHING_WEIGHTS=code_overlap=0.5,trade_roles=0.1
+MATCHING_WEIGHTS = {k: float(v) for k, v in env.dict("MATCHING_WEIGHTS", default={}).items()}
+MATCHING_THRESHOLD = env.float("MATCHING_THRESHOLD", default=0.35)
+MATCHING_CANDIDATES_PER_FIRM = env.int("MATCHING_CANDIDATES_PER_FIRM", default=20)
+MATCHING_NEW_PROPOSALS_PER_FIRM = env.int("MATCHING_NEW_PROPOSALS_PER_FIRM", default=5)
+MATCHING_CHUNK_SIZE = env.int("MATCHING_CHUNK_SIZE", default=200)
+MATCHING_COOLING_OFF_DAYS = env.int("MATCHING_COOLING_OFF_DAYS", default=180)
+# A run still "running" after this long died without closing; the next run may start.
+MATCHING_RUN_TIMEOUT_HOURS = env.int("MATCHING_RUN_TIMEOUT_HOURS", default=6)
 
 # --- Celery --------------------------------------------------------------------
 
@@ -155,6 +165,10 @@ CELERY_BEAT_SCHEDULE = {
     "drop-lapsed-profiles-from-search": {
         "task": "search.tasks.queue_lapsed_profiles",
         "schedule": crontab(hour=3, minute=15),
+    },
+    "nightly-matching-run": {
+        "task": "matching.tasks.run_matching",
+        "schedule": crontab(hour=2, minute=30),
     },
     "remind-owners-of-expiring-profiles": {
         "task": "directory.tasks.remind_expiring_profiles",

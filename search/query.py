@@ -112,6 +112,12 @@ def expand(text):
     return found[0], found[1]
 
 
+def inferred_hs_codes(text):
+    """HS codes a firm's own words name ("brake pads and rotors" -> 870830,
+    ...), for firms that describe a need or an offer without codes."""
+    return [entry.code for entry in expand(text or "")[0]]
+
+
 def _prune(entries):
     keep = _prune_codes({entry.code: entry for entry in entries})
     return [entry for entry in entries if entry.code in keep]

@@ -45,6 +45,18 @@ def complementary(business, k=20):
         return get_search_backend("database").complementary(business, k)
 
 
+def complementary_many(businesses, k=20):
+    """{business id: complementary pairs} for a chunk of firms, batched where the engine can."""
+    backend = get_search_backend()
+    try:
+        return backend.complementary_many(businesses, k)
+    except ENGINE_ERRORS:
+        if backend.name == "database":
+            raise
+        logger.warning("Elasticsearch unavailable; complementary partners from the database.", exc_info=True)
+        return get_search_backend("database").complementary_many(businesses, k)
+
+
 def suggest(text, *, limit=8):
     """Autocomplete: businesses whose names start with the typed words, and
     taxonomy entries the words name ("brake" offers HS 8708 and 870830)."""

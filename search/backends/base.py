@@ -22,6 +22,11 @@ class BaseSearchBackend:
         meet this business's needs or whose needs its offers meet."""
         raise NotImplementedError
 
+    def complementary_many(self, businesses, k=20):
+        """{business id: complementary(business, k)} for many firms at once;
+        backends that can batch the queries do."""
+        return {business.pk: self.complementary(business, k) for business in businesses}
+
     def apply(self, business_ids):
         """Bring the index in step with the database for these businesses."""
         raise NotImplementedError
@@ -51,10 +56,13 @@ def eligible_partner_cities(business):
 def complementary_codes(business):
     """The codes that meet this firm's needs and those its offers meet, at
     heading (4-digit) level or finer, since a chapter is too broad to promise
-    a match."""
+    a match. A firm that named no codes is read from its words instead."""
     from directory import taxonomy
 
-    def codes(values):
+    from ..query import inferred_hs_codes
+
+    def codes(values, text):
+        values = values or inferred_hs_codes(text)
         return [c for c in taxonomy.with_ancestors(values, "hs") if len(c) >= 4]
 
-    return codes(business.seeks_hs), codes(business.offers_hs)
+    return codes(business.seeks_hs, business.seeks_text), codes(business.offers_hs, business.offers_text)

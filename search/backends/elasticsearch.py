@@ -15,7 +15,7 @@ from datetime import datetime, timezone as dt_timezone
 from django.conf import settings
 from django.utils import timezone
 from elasticsearch import Elasticsearch, NotFoundError, helpers
-from elasticsearch.dsl import Boolean, Date, Document, Keyword, Q, Search, Text
+from elasticsearch.dsl import Boolean, Date, Document, Keyword, MultiSearch, Q, Search, Text
 
 from directory import taxonomy
 from directory.models import Business
@@ -201,6 +201,22 @@ class ElasticsearchBackend(BaseSearchBackend):
             return []
         s = self._complementary_search(business, wanted, offered, k)
         return [(int(hit.meta.id), hit.meta.score) for hit in s.execute().hits]
+
+    def complementary_many(self, businesses, k=20):
+        """One _msearch round trip for a whole chunk of firms."""
+        results, searches = {}, MultiSearch(using=self.client, index=self.alias)
+        asked = []
+        for business in businesses:
+            wanted, offered = complementary_codes(business)
+            if not wanted and not offered:
+                results[business.pk] = []
+                continue
+            searches = searches.add(self._complementary_search(business, wanted, offered, k))
+            asked.append(business.pk)
+        if asked:
+            for pk, response in zip(asked, searches.execute()):
+                results[pk] = [(int(hit.meta.id), hit.meta.score) for hit in response.hits]
+        return results
 
     def _complementary_search(self, business, wanted, offered, k):
         should = []

@@ -1,0 +1,67 @@
+"""Reads for matching: firms as the engine sees them, and introductions as
+each kind of user may see them."""
+
+from django.db.models import Q
+from django.utils import timezone
+
+from directory import taxonomy
+from directory.models import Business
+from search.query import inferred_hs_codes
+
+from . import engine
+from .models import Introduction
+
+
+def profile_for(business, *, now=None):
+    now = now or timezone.now()
+    codes = taxonomy.hs()
+    offers = tuple(business.offers_hs)
+    seeks = tuple(business.seeks_hs)
+    inferred_offers = () if offers else tuple(inferred_hs_codes(business.offers_text))
+    inferred_seeks = () if seeks else tuple(inferred_hs_codes(business.seeks_text))
+    titles = {}
+    for code in offers + seeks + inferred_offers + inferred_seeks:
+        entry = codes.get(code)
+        if entry is not None:
+            titles[code] = entry.title
+    confirmed = business.confirmed_at or now
+    return engine.Profile(
+        id=business.pk,
+        name=business.name,
+        city=business.city.slug,
+        relationship=business.city.relationship,
+        language=business.description_language,
+        offers=offers,
+        seeks=seeks,
+        offers_text=business.offers_text,
+        seeks_text=business.seeks_text,
+        inferred_offers=inferred_offers,
+        inferred_seeks=inferred_seeks,
+        naics=tuple(business.naics),
+        trade_roles=tuple(business.trade_roles),
+        languages=tuple(business.languages),
+        verified=business.verified_at is not None,
+        days_since_confirmed=max(0, (now - confirmed).days),
+        code_titles=titles,
+    )
+
+
+def public_businesses_by_id(ids):
+    return Business.objects.public().select_related("city").in_bulk(list(ids))
+
+
+def visible_introductions(*, viewer):
+    """Staff see every introduction, and a city's volunteers those touching
+    their cities. A firm sees its own only once staff approved them (or the
+    ones it asked for itself): nothing reaches a firm before a person judged
+    it worth making."""
+    queryset = Introduction.objects.select_related("business_a__city", "business_b__city")
+    if viewer.is_staff:
+        return queryset
+    own = Q(business_a_id__in=viewer.managed_ids) | Q(business_b_id__in=viewer.managed_ids)
+    hidden = [Introduction.Status.PROPOSED, Introduction.Status.DISMISSED, Introduction.Status.REQUESTED]
+    firm_visible = own & (~Q(status__in=hidden) | Q(requested_by_id__in=viewer.managed_ids))
+    if viewer.volunteer_city_ids:
+        cities = viewer.volunteer_city_ids
+        return queryset.filter(Q(business_a__city_id__in=cities) | Q(business_b__city_id__in=cities) | firm_visible)
+    return queryset.filter(firm_visible)
