@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from directory.models import Business
@@ -75,14 +75,16 @@ def process_chunk(*, run_id, index, business_ids):
     now = timezone.now()
     profiles = {pk: profile_for(b, now=now) for pk, b in {**partners, **{f.pk: f for f in firms}}.items()}
 
-    scored = 0
+    scored, proposals = 0, {}
     for firm in firms:
         pool = [profiles[pk] for pk, _ in candidates.get(firm.pk, []) if pk in profiles]
         scored += len(pool)
-        proposals = engine.proposals_for(
+        for proposal in engine.proposals_for(
             profiles[firm.pk], pool, weights=settings.MATCHING_WEIGHTS, threshold=settings.MATCHING_THRESHOLD
-        )
-        _write_proposals(run, firm, proposals)
+        ):
+            proposals.setdefault(proposal.pair, proposal)  # a pair seen from both sides is one proposal
+    # Best first across the chunk, so the per-firm cap keeps each firm's best.
+    _write_proposals(run, sorted(proposals.values(), key=lambda p: (-p.score, p.pair)))
     MatchRunChunk.objects.update_or_create(
         run=run, index=index, defaults={"firms": len(firms), "candidates_scored": scored}
     )
@@ -156,8 +158,8 @@ def trade_signature(a, b):
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
-def _write_proposals(run, firm, proposals):
-    """Create or refresh proposals for one firm, best first, at most N new ones.
+def _write_proposals(run, proposals):
+    """Create or refresh proposals, best first, at most N new ones per firm.
 
     A pair that staff are reviewing or have decided is left alone; a
     dismissed or declined pair comes back only after the cooling-off period,
@@ -165,8 +167,7 @@ def _write_proposals(run, firm, proposals):
     """
     if not proposals:
         return
-    partners = {s.b.id: s for s in proposals}
-    pairs = {s.pair: s for s in proposals}
+    pairs = {s.pair for s in proposals}
     existing = {
         (i.business_a_id, i.business_b_id): i
         for i in Introduction.objects.filter(
@@ -174,11 +175,8 @@ def _write_proposals(run, firm, proposals):
         )
         if (i.business_a_id, i.business_b_id) in pairs
     }
-    businesses = Business.objects.in_bulk(set(partners) | {firm.pk})
+    businesses = Business.objects.in_bulk({pk for pair in pairs for pk in pair})
     cooling_off = timezone.now() - timedelta(days=settings.MATCHING_COOLING_OFF_DAYS)
-    new_allowed = settings.MATCHING_NEW_PROPOSALS_PER_FIRM - Introduction.objects.filter(
-        first_run=run, business_a=firm
-    ).count() - Introduction.objects.filter(first_run=run, business_b=firm).count()
 
     for scored in proposals:
         pair = scored.pair
@@ -186,32 +184,35 @@ def _write_proposals(run, firm, proposals):
         fields = {"score": scored.score, "reasons": scored.reasons, "run_id": run.pk, "trade_signature": signature}
         introduction = existing.get(pair)
         if introduction is None:
-            if new_allowed <= 0:
-                continue
-            created = _create(pair, fields, run)
-            if created:
-                new_allowed -= 1
-            continue
-        if introduction.status == Status.PROPOSED:
+            if _room_for_new(run, pair):
+                _create(pair, fields)
+        elif introduction.status == Status.PROPOSED:
             _update(introduction, fields)
-        elif introduction.status in REPROPOSABLE and new_allowed > 0:
+        elif introduction.status in REPROPOSABLE and _room_for_new(run, pair):
             decided = introduction.decided_at or introduction.updated_at
             if decided < cooling_off or introduction.trade_signature != signature:
                 _update(introduction, {**fields, "status": Status.PROPOSED, "first_run_id": run.pk, "decided_at": None})
-                new_allowed -= 1
 
 
-def _create(pair, fields, run):
+def _room_for_new(run, pair):
+    """Neither firm has had its N new proposals from this run yet (proposals
+    come best first, so the N kept are each firm's best)."""
+    limit = settings.MATCHING_NEW_PROPOSALS_PER_FIRM
+    for pk in pair:
+        if Introduction.objects.filter(Q(business_a_id=pk) | Q(business_b_id=pk), first_run=run).count() >= limit:
+            return False
+    return True
+
+
+def _create(pair, fields):
     try:
         with transaction.atomic():
-            Introduction.objects.create(business_a_id=pair[0], business_b_id=pair[1], first_run_id=run.pk, **fields)
-        return True
+            Introduction.objects.create(business_a_id=pair[0], business_b_id=pair[1], first_run_id=fields["run_id"], **fields)
     except IntegrityError:
         # Another chunk of this run (seeing the pair from the other side) got there first.
         introduction = Introduction.objects.get(business_a_id=pair[0], business_b_id=pair[1])
         if introduction.status == Status.PROPOSED:
             _update(introduction, fields)
-        return False
 
 
 def _update(introduction, fields):

@@ -119,6 +119,9 @@ def celery_worker_process(tmp_path):
         "SEARCH_BACKEND": settings.SEARCH_BACKEND,
         "ELASTICSEARCH_URL": settings.ELASTICSEARCH_URL,
         "ELASTICSEARCH_INDEX_PREFIX": settings.ELASTICSEARCH_INDEX_PREFIX,
+        "MATCHING_CHUNK_SIZE": str(settings.MATCHING_CHUNK_SIZE),
+        # Tasks the worker queues itself (a chord's callback) stay on its queue.
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "EMAIL_FILE_PATH": str(tmp_path / "mail"),
     }
@@ -129,9 +132,13 @@ def celery_worker_process(tmp_path):
          "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "INFO"],
         cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
+    from config.celery import app
+
+    default_queue, app.conf.task_default_queue = app.conf.task_default_queue, queue
     try:
         yield {"queue": queue, "mail_dir": tmp_path / "mail", "log": tmp_path / "worker.log"}
     finally:
+        app.conf.task_default_queue = default_queue
         worker.terminate()
         worker.wait(timeout=30)
         log.close()

@@ -1,0 +1,165 @@
+import time
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Count
+from django.utils import timezone
+
+from directory import services as directory_services
+from directory.models import Business
+from matching import services, tasks
+from matching.models import Introduction, MatchRun, MatchRunChunk
+
+pytestmark = pytest.mark.django_db
+Status = Introduction.Status
+
+
+@pytest.fixture
+def database_search(settings):
+    # Runs read candidates through the configured search backend; the
+    # database backend needs no index to be built first.
+    settings.SEARCH_BACKEND = "database"
+
+
+@pytest.fixture
+def brake_market(make_business, database_search):
+    buyer = make_business(name="Front Range Brake Supply", seeks_hs=["870830"], trade_roles=["importer"])
+    sellers = [
+        make_business(name=f"Brake Maker {city}", city=city, offers_hs=["870830"], seeks_hs=[], seeks_text="",
+                      trade_roles=["exporter"], description="Brake maker.")
+        for city in ("seongnam", "chihuahua", "zielona-gora", "new-taipei-city")
+    ]
+    neighbour = make_business(name="Aurora Brake Works", offers_hs=["870830"], seeks_hs=[], trade_roles=["exporter"])
+    return buyer, sellers, neighbour
+
+
+def pairs():
+    return set(Introduction.objects.values_list("business_a_id", "business_b_id"))
+
+
+@pytest.mark.sqlite
+def test_run_matching_on_the_demo_network_proposes_explained_cross_city_pairs(database_search):
+    call_command("load_demo", count=240)
+    call_command("run_matching", "--full", "--sync")
+    run = MatchRun.objects.get()
+    assert run.status == MatchRun.Status.SUCCEEDED and run.finished_at is not None
+    assert run.firms_considered == 240 and run.candidates_scored > 0
+    proposals = Introduction.objects.select_related("business_a__city", "business_b__city")
+    assert run.proposals_created == proposals.count() > 50
+    for introduction in proposals:
+        assert introduction.reasons and all(reason["text"] for reason in introduction.reasons)
+        assert introduction.business_a.city_id != introduction.business_b.city_id
+        assert "aurora" in (introduction.business_a.city.slug, introduction.business_b.city.slug)
+        assert introduction.score >= 0.35
+
+    # Staff decide two of them; a second run must neither duplicate nor touch them.
+    dismissed, approved = proposals[0], proposals[1]
+    Introduction.objects.filter(pk=dismissed.pk).update(status=Status.DISMISSED, decided_at=timezone.now())
+    Introduction.objects.filter(pk=approved.pk).update(status=Status.APPROVED, decided_at=timezone.now())
+    decided = {i.pk: (i.status, i.score, i.updated_at) for i in Introduction.objects.filter(pk__in=[dismissed.pk, approved.pk])}
+    before = pairs()
+    call_command("run_matching", "--full", "--sync")
+    assert MatchRun.objects.count() == 2
+    assert before <= pairs()
+    assert not Introduction.objects.values("business_a", "business_b").annotate(n=Count("id")).filter(n__gt=1).exists()
+    assert {i.pk: (i.status, i.score, i.updated_at) for i in Introduction.objects.filter(pk__in=decided)} == decided
+
+
+@pytest.mark.sqlite
+def test_a_firm_gets_at_most_n_new_proposals_per_run_best_first(brake_market, settings, staff):
+    buyer, sellers, neighbour = brake_market
+    settings.MATCHING_NEW_PROPOSALS_PER_FIRM = 2
+    directory_services.verify_business(actor=staff, business=sellers[2])
+    services.run_matching_now(full=True)
+
+    def partners_of_buyer():
+        return {i.business_b_id for i in Introduction.objects.filter(business_a=buyer)}
+
+    assert len(partners_of_buyer()) == 2
+    # The verified seller scores a little higher, so it is among the two kept.
+    assert sellers[2].pk in partners_of_buyer()
+    services.run_matching_now(full=True)  # the next run brings the rest
+    assert partners_of_buyer() == {seller.pk for seller in sellers}
+    # The Aurora maker offers what the Aurora buyer seeks, but they share a city.
+    assert not Introduction.objects.filter(business_a=buyer, business_b=neighbour).exists()
+
+
+@pytest.mark.sqlite
+def test_a_dismissed_pair_cools_off_unless_a_side_changes_what_it_trades(brake_market, settings):
+    buyer, sellers, _ = brake_market
+    services.run_matching_now(full=True)
+    introduction = Introduction.objects.get(business_a=buyer, business_b=sellers[0])
+    Introduction.objects.filter(pk=introduction.pk).update(status=Status.DISMISSED, decided_at=timezone.now())
+
+    services.run_matching_now(full=True)
+    assert Introduction.objects.get(pk=introduction.pk).status == Status.DISMISSED
+
+    # The seller now also offers something else: the pair may be judged afresh.
+    directory_services.update_business(actor=sellers[0].owner, business=sellers[0],
+                                       data={"offers_hs": ["870830", "870840"]})
+    services.run_matching_now(full=False)
+    assert Introduction.objects.get(pk=introduction.pk).status == Status.PROPOSED
+
+    # Dismissed long ago, nothing changed: the cooling-off is over.
+    other = Introduction.objects.get(business_a=buyer, business_b=sellers[1])
+    Introduction.objects.filter(pk=other.pk).update(
+        status=Status.DISMISSED, decided_at=timezone.now() - timedelta(days=settings.MATCHING_COOLING_OFF_DAYS + 1)
+    )
+    services.run_matching_now(full=True)
+    assert Introduction.objects.get(pk=other.pk).status == Status.PROPOSED
+
+
+@pytest.mark.sqlite
+def test_an_incremental_run_looks_only_at_firms_changed_since_the_last_success(brake_market):
+    buyer, sellers, _ = brake_market
+    first = services.run_matching_now(full=False)
+    assert first.mode == MatchRun.Mode.FULL  # nothing succeeded before
+    directory_services.update_business(actor=sellers[1].owner, business=sellers[1], data={"offers_text": "brake rotors"})
+    second = services.run_matching_now(full=False)
+    assert second.mode == MatchRun.Mode.INCREMENTAL and second.firms_considered == 1
+
+
+@pytest.mark.sqlite
+def test_only_one_run_at_a_time_and_a_dead_run_releases_the_lock(brake_market, settings):
+    run, chunks = services.start_run(full=True)
+    with pytest.raises(services.RunInProgress):
+        services.start_run(full=True)
+    MatchRun.objects.filter(pk=run.pk).update(
+        started_at=timezone.now() - timedelta(hours=settings.MATCHING_RUN_TIMEOUT_HOURS + 1)
+    )
+    second, _ = services.start_run(full=True)
+    assert MatchRun.objects.get(pk=run.pk).status == MatchRun.Status.FAILED
+    assert second.status == MatchRun.Status.RUNNING
+
+
+@pytest.mark.sqlite
+def test_a_chunk_delivered_twice_changes_nothing(brake_market):
+    run, chunks = services.start_run(full=True)
+    services.process_chunk(run_id=run.pk, index=0, business_ids=chunks[0])
+    first = {i.pk: (i.score, i.updated_at, i.run_id) for i in Introduction.objects.all()}
+    services.process_chunk(run_id=run.pk, index=0, business_ids=chunks[0])
+    assert {i.pk: (i.score, i.updated_at, i.run_id) for i in Introduction.objects.all()} == first
+    assert MatchRunChunk.objects.filter(run=run).count() == 1
+    closed = services.close_run(run_id=run.pk)
+    assert closed.proposals_created == len(first) and closed.candidates_scored == MatchRunChunk.objects.get().candidates_scored
+
+
+@pytest.fixture
+def small_chunks(settings):
+    settings.MATCHING_CHUNK_SIZE = 2  # several chunks, so the chord has work to join
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_run_through_a_real_worker_records_a_finished_run(brake_market, small_chunks, celery_worker_process):
+    run_id = tasks.run_matching.apply_async(kwargs={"full": True}).get(timeout=60)
+    deadline = timezone.now() + timedelta(seconds=60)
+    run = MatchRun.objects.get(pk=run_id)
+    while run.status == MatchRun.Status.RUNNING and timezone.now() < deadline:
+        time.sleep(0.2)
+        run.refresh_from_db()
+    assert run.status == MatchRun.Status.SUCCEEDED, celery_worker_process["log"].read_text()[-3000:]
+    assert run.chunks_total == 3 and run.chunks.count() == 3
+    # The buyer and the Aurora maker (which seeks brake pads in words) each meet the four sellers.
+    assert run.proposals_created == Introduction.objects.count() == 8
+    assert Business.objects.count() == 6
