@@ -23,6 +23,7 @@ install: $(BIN)/.installed
 demo: install
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py run_matching --full --sync
 	@echo "Serving on http://127.0.0.1:$(PORT)/api/v1/  (API docs: /api/docs/, admin: /admin/)"
 	DJANGO_DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
