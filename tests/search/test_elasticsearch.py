@@ -147,3 +147,10 @@ def test_a_redis_outage_does_not_fail_profile_edits(settings, network, api):
         subprocess.run(["bash", str(ROOT / "tests/services/redis.sh"), "start"], check=True)
     assert response.status_code == 200
     assert OutboxEntry.objects.filter(business_id=firm.pk).exists()
+
+
+def test_documents_are_prepared_with_a_constant_number_of_queries(es, network, django_assert_max_num_queries):
+    ids = list(Business.objects.values_list("pk", flat=True))
+    es.ensure_index()
+    with django_assert_max_num_queries(2):  # the businesses with their cities; nothing per profile
+        es.apply(ids)
