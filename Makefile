@@ -50,8 +50,12 @@ test-sqlite:
 	env -u REDIS_URL DATABASE_URL=sqlite:///$(CURDIR)/var/test.sqlite3 EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend \
 		$(BIN)/pytest -p no:cacheprovider -m sqlite
 
-bench: install
-	@echo "No benchmarks yet: matching (step 3) brings them."
+# Matching at 2k, 10k and 50k firms on both backends; results go to
+# BENCHMARKS.md. Uses (and empties) the development database `aurora`.
+bench: install services
+	DATABASE_URL=$(POSTGRES_URL) ELASTICSEARCH_URL=$(ELASTICSEARCH_TEST_URL) DJANGO_SETTINGS_MODULE=config.settings \
+		$(BIN)/python -m tests.benchmarks.run --sizes $(or $(BENCH_SIZES),2000,10000,50000) \
+		--backends database,elasticsearch --tracemalloc off --output BENCHMARKS.md
 
 # Re-pin dependencies after editing pyproject.toml.
 lock:

@@ -40,7 +40,10 @@ class Taxonomy:
     def __init__(self, entries):
         self.entries = {entry.code: entry for entry in entries}
         self._folded = [(entry, set(words(entry.title))) for entry in entries]
-        self._stems = [(entry, {stem(w, "en") for w in title_words}) for entry, title_words in self._folded]
+        self._by_stem = {}
+        for entry, title_words in self._folded:
+            for title_stem in {stem(w, "en") for w in title_words}:
+                self._by_stem.setdefault(title_stem, []).append(entry)
 
     def normalize(self, code):
         """The canonical form of a code as people type it ("8708.30" -> "870830")."""
@@ -102,8 +105,7 @@ class Taxonomy:
         """Entries whose title holds this word, compared by English stem
         ("semiconductors" names "Semiconductor devices"; "auto" does not name
         "automatic", as a prefix search would)."""
-        wanted = stem(word, "en")
-        return [entry for entry, stems in self._stems if wanted in stems]
+        return list(self._by_stem.get(stem(word, "en"), []))
 
 
 class HarmonizedSystem(Taxonomy):

@@ -8,11 +8,12 @@ Celery can spread it over workers; every chunk is idempotent.
 """
 
 import hashlib
+from collections import Counter
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q, Sum
+from django.db.models import Count, Sum
 from django.utils import timezone
 
 from directory.models import Business
@@ -136,7 +137,8 @@ def _text_candidates(firm):
     """Partners whose profiles answer a need the firm described only in words,
     searched in the firm's own language."""
     result = search.search(SearchQuery(
-        text=firm.seeks_text, city=eligible_partner_cities(firm), page_size=settings.MATCHING_CANDIDATES_PER_FIRM
+        text=firm.seeks_text, city=eligible_partner_cities(firm), page_size=settings.MATCHING_CANDIDATES_PER_FIRM,
+        with_facets=False,
     ))
     return [(hit.business.pk, hit.score) for hit in result.hits]
 
@@ -175,8 +177,16 @@ def _write_proposals(run, proposals):
         )
         if (i.business_a_id, i.business_b_id) in pairs
     }
-    businesses = Business.objects.in_bulk({pk for pair in pairs for pk in pair})
+    involved = {pk for pair in pairs for pk in pair}
+    businesses = Business.objects.in_bulk(involved)
     cooling_off = timezone.now() - timedelta(days=settings.MATCHING_COOLING_OFF_DAYS)
+    new_so_far = _new_proposal_counts(run, involved)
+    limit = settings.MATCHING_NEW_PROPOSALS_PER_FIRM
+
+    def room_for_new(pair):
+        # Neither firm has had its N new proposals from this run yet; pairs
+        # arrive best first, so the N kept are each firm's best.
+        return all(new_so_far[pk] < limit for pk in pair)
 
     for scored in proposals:
         pair = scored.pair
@@ -184,35 +194,40 @@ def _write_proposals(run, proposals):
         fields = {"score": scored.score, "reasons": scored.reasons, "run_id": run.pk, "trade_signature": signature}
         introduction = existing.get(pair)
         if introduction is None:
-            if _room_for_new(run, pair):
-                _create(pair, fields)
+            if room_for_new(pair) and _create(pair, fields):
+                new_so_far.update(pair)
         elif introduction.status == Status.PROPOSED:
             _update(introduction, fields)
-        elif introduction.status in REPROPOSABLE and _room_for_new(run, pair):
+        elif introduction.status in REPROPOSABLE and room_for_new(pair):
             decided = introduction.decided_at or introduction.updated_at
             if decided < cooling_off or introduction.trade_signature != signature:
                 _update(introduction, {**fields, "status": Status.PROPOSED, "first_run_id": run.pk, "decided_at": None})
+                new_so_far.update(pair)
 
 
-def _room_for_new(run, pair):
-    """Neither firm has had its N new proposals from this run yet (proposals
-    come best first, so the N kept are each firm's best)."""
-    limit = settings.MATCHING_NEW_PROPOSALS_PER_FIRM
-    for pk in pair:
-        if Introduction.objects.filter(Q(business_a_id=pk) | Q(business_b_id=pk), first_run=run).count() >= limit:
-            return False
-    return True
+def _new_proposal_counts(run, business_ids):
+    """How many new proposals this run already gave each firm (other chunks included)."""
+    counts = Counter()
+    for side in ("business_a_id", "business_b_id"):
+        rows = (Introduction.objects.filter(first_run=run, **{f"{side}__in": business_ids})
+                .values(side).annotate(n=Count("id")).order_by())
+        for row in rows:
+            counts[row[side]] += row["n"]
+    return counts
 
 
 def _create(pair, fields):
+    """Create a proposal; False when the pair already existed."""
     try:
         with transaction.atomic():
             Introduction.objects.create(business_a_id=pair[0], business_b_id=pair[1], first_run_id=fields["run_id"], **fields)
+        return True
     except IntegrityError:
         # Another chunk of this run (seeing the pair from the other side) got there first.
         introduction = Introduction.objects.get(business_a_id=pair[0], business_b_id=pair[1])
         if introduction.status == Status.PROPOSED:
             _update(introduction, fields)
+        return False
 
 
 def _update(introduction, fields):

@@ -8,6 +8,7 @@ order.
 
 import html
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 from directory import taxonomy
@@ -38,6 +39,7 @@ class SearchQuery:
     verified: bool | None = None
     page: int = 1
     page_size: int = 20
+    with_facets: bool = True  # matching asks only for hits
 
     @property
     def offset(self):
@@ -89,6 +91,7 @@ def parse(text):
     return ParsedQuery(groups, analysis.required_groups(len(groups)), hs_entries, naics_entries)
 
 
+@lru_cache(maxsize=20_000)
 def expand(text):
     """Taxonomy entries named by the query's words, so "brake pads" also finds
     a firm that wrote only in Korean but offers HS 870830.
@@ -101,14 +104,14 @@ def expand(text):
     meaningful = [w for w in analysis.words(text) if len(w) >= MIN_EXPANSION_WORD and not w.isdigit()
                   and w not in analysis.STOPWORDS]
     found = []
-    for scheme in ("hs", "naics"):
+    for scheme in ("hs", "naics"):  # returned as tuples: the result is cached and shared
         codes = taxonomy.by_name(scheme)
         entries = {}
         for word in meaningful:
             named = _prune(codes.named_by(word))
             if len({entry.code[:4] for entry in named}) <= MAX_GROUPS_PER_WORD:
                 entries.update((entry.code, entry) for entry in named)
-        found.append([entries[code] for code in sorted(_prune_codes(entries))])
+        found.append(tuple(entries[code] for code in sorted(_prune_codes(entries))))
     return found[0], found[1]
 
 

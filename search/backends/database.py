@@ -11,7 +11,8 @@ import time
 from collections import Counter
 
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Length
 
 from directory.models import Business, BusinessTerm
 from directory.taxonomy import NAICS
@@ -46,7 +47,7 @@ class DatabaseBackend(BaseSearchBackend):
         return search_query.SearchResult(
             hits=hits,
             total=len(ordered_ids),
-            facets=self.facets(ordered_ids),
+            facets=self.facets(ordered_ids) if query.with_facets else {},
             took_ms=int((time.monotonic() - started) * 1000),
             backend=self.name,
         )
@@ -160,20 +161,22 @@ class DatabaseBackend(BaseSearchBackend):
     # --- matching support -------------------------------------------------------------
 
     def complementary(self, business, k=20):
+        """One query from the (kind, value) index of BusinessTerm: the terms that
+        meet this firm's trade, grouped by firm, deepest overlap first, k of them."""
         wanted, offered = complementary_codes(business)
         if not wanted and not offered:
             return []
-        partners = Business.objects.public().filter(city__slug__in=eligible_partner_cities(business)).exclude(pk=business.pk)
-        meets_need = BusinessTerm.objects.filter(business=OuterRef("pk"), kind="offers", value__in=wanted)
-        needs_offer = BusinessTerm.objects.filter(business=OuterRef("pk"), kind="seeks", value__in=offered)
-        candidates = partners.filter(Exists(meets_need) | Exists(needs_offer)).values_list("pk", flat=True)
-        overlap = Counter()
-        rows = BusinessTerm.objects.filter(business__in=candidates).filter(
-            Q(kind="offers", value__in=wanted) | Q(kind="seeks", value__in=offered)
-        ).values_list("business_id", "value")
-        for pk, code in rows:
-            overlap[pk] += len(code)  # a shared subheading counts more than a shared heading
-        return sorted(overlap.items(), key=lambda item: (-item[1], item[0]))[:k]
+        partners = Business.objects.public().filter(city__slug__in=eligible_partner_cities(business))
+        meeting = Q(kind="offers", value__in=wanted) | Q(kind="seeks", value__in=offered)
+        rows = (
+            BusinessTerm.objects.filter(meeting, business__in=partners.values("pk"))
+            .exclude(business_id=business.pk)
+            .values("business_id")
+            # A shared subheading counts more than a shared heading.
+            .annotate(overlap=Sum(Length("value")))
+            .order_by("-overlap", "business_id")[:k]
+        )
+        return [(row["business_id"], float(row["overlap"])) for row in rows]
 
     # --- index upkeep -------------------------------------------------------------------
 

@@ -126,8 +126,9 @@ class ElasticsearchBackend(BaseSearchBackend):
             s = s.query(self._match(parsed))
         else:
             s = s.sort("name_sort", "slug")
-        for facet, field in FACET_FIELDS.items():
-            s.aggs.bucket(facet, "terms", field=field, size=50)
+        if query.with_facets:
+            for facet, field in FACET_FIELDS.items():
+                s.aggs.bucket(facet, "terms", field=field, size=50)
         s = s.extra(track_total_hits=True, from_=query.offset, size=query.page_size).source(False)
         response = s.execute()
         ids = [int(hit.meta.id) for hit in response.hits]
@@ -139,7 +140,7 @@ class ElasticsearchBackend(BaseSearchBackend):
                 facet, {bucket.key: bucket.doc_count for bucket in getattr(response.aggregations, facet).buckets}
             )
             for facet in FACET_FIELDS
-        }
+        } if query.with_facets else {}
         return search_query.SearchResult(
             hits=search_query.finish_hits(ordered, parsed),
             total=response.hits.total.value,

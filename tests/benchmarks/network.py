@@ -108,6 +108,7 @@ _CITY = {name: (country, lang) for name, country, lang, _ in CITIES}
 PARTNER_CITIES = tuple(name for name, *_ in CITIES if name != HOME_CITY)
 
 PLANTED_SHARE = 0.35  # of the firms, while headings last
+FIRMS_PER_GROUP = 3.9  # seekers, offerers and decoys of a group, on average
 GROUP_HEADINGS = 200  # headings set aside for planted groups (of the 309 with subheading rows)
 TYPE_A_SHARE = 0.65  # Aurora seeks, a partner city offers
 TEXT_ONLY_SHARE = 0.20  # of the Aurora seekers in type-A groups
@@ -286,7 +287,7 @@ def build(count, seed=2026, *, run_check=True, partner_to_partner=False):
     used = Counter()
     firms, groups = [], []
 
-    wanted_groups = min(len(book.group_headings), round(count * PLANTED_SHARE / 3.9))
+    wanted_groups = min(len(book.group_headings), round(count * PLANTED_SHARE / FIRMS_PER_GROUP))
     failures = 0
     while len(groups) < wanted_groups and failures < 20:
         group = _make_group(rng, book, len(groups), limit, used)
@@ -340,9 +341,9 @@ def _city_counts(count):
     return counts
 
 
-def _partner_city(rng, limit, used, need=1, exclude=()):
+def _partner_city(rng, limit, used, need=1):
     """A partner city with room for `need` more group firms, by remaining room."""
-    room = [(c, limit[c] - used[c]) for c in PARTNER_CITIES if c not in exclude and limit[c] - used[c] >= need]
+    room = [(c, limit[c] - used[c]) for c in PARTNER_CITIES if limit[c] - used[c] >= need]
     if not room:
         return None
     return rng.choices([c for c, _ in room], weights=[r for _, r in room])[0]
@@ -557,11 +558,11 @@ class _Codebook:
             meaningful = [s for s in run if s[2] != "none"]
             if any(s[2] == "target" for s in run):
                 text = _tidy(title[meaningful[0][0]:meaningful[-1][1]])
-                candidates.append((-len(meaningful), len(text), text))
+                candidates.append((not _natural(text), -len(meaningful), len(text), text))
             run = []
-        for _, _, text in sorted(candidates):
+        for *_, text in sorted(candidates):
             codes = inferred(text)
-            if text and codes and all(inside(c) for c in codes) and names_target(codes):
+            if text and _natural(text) and codes and all(inside(c) for c in codes) and names_target(codes):
                 return text
         return None
 
@@ -607,7 +608,13 @@ class _Codebook:
 # --- records ----------------------------------------------------------------------------------
 
 
-_TRAILING = re.compile(r"[\s,;:(]+(?:(?:and|or|of|for|with|in|the|a|an|by|to|not|other)[\s,;:(]*)*$")
+_TRAILING = re.compile(r"[\s,;:(]+(?:(?:and|or|of|for|with|in|the|a|an|by|to|not|other|each|whether)[\s,;:(]*)*$")
+
+
+def _natural(text):
+    """Whether a fragment reads as a need: several words, or one plural noun
+    ("apples", "printers"), not a lone adjective ("green", "unladen")."""
+    return len(text.split()) >= 2 or (len(text) >= 5 and text.endswith("s"))
 
 
 def _tidy(text):
@@ -776,7 +783,8 @@ def check(network, *, partner_to_partner=False):
         if len(cities) != 9 or len(languages) != 6:
             problems.append(f"cities {sorted(cities)}, languages {sorted(languages)}")
     if problems:
-        raise NetworkCheckError(f"{len(problems)} problem(s) in the generated network:\n  " + "\n  ".join(problems[:20]))
+        raise NetworkCheckError(
+            f"{len(problems)} problem(s) in the generated network:\n  " + "\n  ".join(problems[:20]))
     return True
 
 
