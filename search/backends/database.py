@@ -12,6 +12,7 @@ from collections import Counter
 
 from django.db import connection
 from django.db.models import Count, Q, Sum
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Length
 
 from directory.models import Business, BusinessTerm
@@ -33,21 +34,26 @@ class DatabaseBackend(BaseSearchBackend):
         parsed = search_query.parse(query.text)
         queryset = self.filtered(query)
         if parsed.is_empty:
+            matched = queryset
             ordered_ids = list(queryset.order_by("name", "pk").values_list("pk", flat=True))
             scores = {}
         else:
-            scores = self._text_scores(parsed)
-            for pk in self._code_matches(parsed):
-                scores[pk] = scores.get(pk, 0.0) + CODE_MATCH_SCORE
-            allowed = set(queryset.filter(pk__in=list(scores)).values_list("pk", flat=True)) if scores else set()
-            ordered_ids = sorted(allowed, key=lambda pk: (-scores[pk], pk))
+            # The match is a condition in SQL, not a list of ids, so a query
+            # matching most of a large network stays one statement.
+            matched = queryset.filter(self._match_condition(parsed))
+            text_scores, code_matches = self._text_scores(parsed), self._code_matches(parsed)
+            scores = {
+                pk: text_scores.get(pk, 0.0) + (CODE_MATCH_SCORE if pk in code_matches else 0.0)
+                for pk in matched.values_list("pk", flat=True)
+            }
+            ordered_ids = sorted(scores, key=lambda pk: (-scores[pk], pk))
         page_ids = ordered_ids[query.offset:query.offset + query.page_size]
         businesses = Business.objects.select_related("city").in_bulk(page_ids)
         hits = search_query.finish_hits([(businesses[pk], scores.get(pk, 0.0)) for pk in page_ids], parsed)
         return search_query.SearchResult(
             hits=hits,
             total=len(ordered_ids),
-            facets=self.facets(ordered_ids) if query.with_facets else {},
+            facets=self.facets(matched) if query.with_facets else {},
             took_ms=int((time.monotonic() - started) * 1000),
             backend=self.name,
         )
@@ -75,35 +81,51 @@ class DatabaseBackend(BaseSearchBackend):
             queryset = queryset.filter(verified_at__isnull=not query.verified)
         return queryset
 
+    def _match_condition(self, parsed):
+        """A Q matching the businesses whose tokens hold the query or whose codes it names."""
+        condition = Q(pk__in=[])
+        text = self._text_sql(parsed)
+        if text is not None:
+            sql, params = text
+            condition |= Q(pk__in=RawSQL(f"SELECT matched.id FROM ({sql}) matched", params))
+        elif parsed.groups:
+            condition |= Q(pk__in=list(self._scan_scores(parsed)))
+        codes = self._code_condition(parsed)
+        if codes is not None:
+            condition |= Q(pk__in=BusinessTerm.objects.filter(codes).values("business_id"))
+        return condition
+
+    def _text_sql(self, parsed):
+        """(SQL, params) selecting (id, score) of text matches, or None where the
+        vendor has no full-text search we use."""
+        if not parsed.groups:
+            return None
+        combos = _required_combinations(parsed.groups, parsed.required)
+        if connection.vendor == "postgresql":
+            tsquery = " | ".join(
+                "(" + " & ".join("(" + " | ".join(_ts_lexeme(t) for t in group) + ")" for group in combo) + ")"
+                for combo in combos
+            )
+            return ("SELECT business_id AS id, ts_rank(vector, q) AS score FROM search_searchentry, "
+                    "CAST(%s AS tsquery) q WHERE vector @@ q", [tsquery])
+        if connection.vendor == "sqlite":
+            expression = " OR ".join(
+                "(" + " AND ".join("(" + " OR ".join(_fts_phrase(t) for t in group) + ")" for group in combo) + ")"
+                for combo in combos
+            )
+            # bm25 is lower for better matches; the name column counts most.
+            return ("SELECT rowid AS id, -bm25(search_fts, 5.0, 2.0, 1.0) AS score FROM search_fts "
+                    "WHERE search_fts MATCH %s", [expression])
+        return None
+
     def _text_scores(self, parsed):
         """{business id: score} for businesses whose tokens hold enough of the query's groups."""
-        if not parsed.groups:
-            return {}
-        combos = _required_combinations(parsed.groups, parsed.required)
+        text = self._text_sql(parsed)
+        if text is None:
+            return self._scan_scores(parsed) if parsed.groups else {}
         with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                tsquery = " | ".join(
-                    "(" + " & ".join("(" + " | ".join(_ts_lexeme(t) for t in group) + ")" for group in combo) + ")"
-                    for combo in combos
-                )
-                cursor.execute(
-                    "SELECT business_id, ts_rank(vector, q) FROM search_searchentry, CAST(%s AS tsquery) q "
-                    "WHERE vector @@ q",
-                    [tsquery],
-                )
-                return {pk: float(rank) for pk, rank in cursor.fetchall()}
-            if connection.vendor == "sqlite":
-                expression = " OR ".join(
-                    "(" + " AND ".join("(" + " OR ".join(_fts_phrase(t) for t in group) + ")" for group in combo) + ")"
-                    for combo in combos
-                )
-                # bm25 is lower for better matches; the name column counts most.
-                cursor.execute(
-                    "SELECT rowid, -bm25(search_fts, 5.0, 2.0, 1.0) FROM search_fts WHERE search_fts MATCH %s",
-                    [expression],
-                )
-                return {pk: float(rank) for pk, rank in cursor.fetchall()}
-        return self._scan_scores(parsed)
+            cursor.execute(*text)
+            return {pk: float(score) for pk, score in cursor.fetchall()}
 
     def _scan_scores(self, parsed):
         """Any other database: compare tokens in Python (slow, but correct)."""
@@ -115,28 +137,30 @@ class DatabaseBackend(BaseSearchBackend):
                 scores[pk] = float(matched)
         return scores
 
-    def _code_matches(self, parsed):
+    def _code_condition(self, parsed):
         conditions = Q()
         if parsed.hs_codes:
             conditions |= Q(kind__in=["offers", "seeks"], value__in=parsed.hs_codes)
         if parsed.naics_codes:
             conditions |= Q(kind="naics", value__in=parsed.naics_codes)
-        if not conditions:
+        return conditions or None
+
+    def _code_matches(self, parsed):
+        conditions = self._code_condition(parsed)
+        if conditions is None:
             return set()
         return set(BusinessTerm.objects.filter(conditions).values_list("business_id", flat=True))
 
     # --- facets -------------------------------------------------------------------
 
-    def facets(self, ids):
-        if not ids:
-            return {name: [] for name in search_query.FACETS}
-        matched = Business.objects.filter(pk__in=ids)
+    def facets(self, matched):
+        """Facet counts over a queryset of the matching businesses."""
         counts = {
             "city": _count(matched, "city__slug"),
             "country": _count(matched, "city__country"),
             "relationship": _count(matched, "city__relationship"),
         }
-        terms = BusinessTerm.objects.filter(business__in=matched)
+        terms = BusinessTerm.objects.filter(business__in=matched.values("pk"))
         # Languages spoken and the language the profile is written in, once per firm.
         languages = {}
         for business_id, value in matched.values_list("pk", "description_language"):
