@@ -4,6 +4,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+BENCH_SIZES ?= 2000,10000,50000
 
 POSTGRES_URL := $(shell bash tests/services/postgres.sh url)
 REDIS_TEST_URL := redis://127.0.0.1:$(or $(REDIS_PORT),63799)/15
@@ -54,7 +55,7 @@ test-sqlite:
 # BENCHMARKS.md. Uses (and empties) the development database `aurora`.
 bench: install services
 	DATABASE_URL=$(POSTGRES_URL) ELASTICSEARCH_URL=$(ELASTICSEARCH_TEST_URL) DJANGO_SETTINGS_MODULE=config.settings \
-		$(BIN)/python -m tests.benchmarks.run --sizes $(or $(BENCH_SIZES),2000,10000,50000) \
+		$(BIN)/python -m tests.benchmarks.run --sizes $(BENCH_SIZES) \
 		--backends database,elasticsearch --tracemalloc off --output BENCHMARKS.md
 
 # Re-pin dependencies after editing pyproject.toml.
