@@ -7,7 +7,6 @@ cannot answer, asks the database backend instead and says so in the result's
 
 import logging
 
-from django.db.models import Q
 from elastic_transport import TransportError
 from elasticsearch import ApiError
 
@@ -21,40 +20,31 @@ logger = logging.getLogger(__name__)
 ENGINE_ERRORS = (TransportError, ApiError, ConnectionError)
 
 
-def search(query):
+def _ask(method, *args):
+    """Call a backend method; if Elasticsearch cannot answer, the database backend does."""
     backend = get_search_backend()
     if backend.name == "database":
-        return backend.search(query)
+        return getattr(backend, method)(*args)
     try:
-        return backend.search(query)
+        return getattr(backend, method)(*args)
     except ENGINE_ERRORS:
-        logger.warning("Elasticsearch unavailable; answering from the database.", exc_info=True)
-        return get_search_backend("database").search(query)
+        logger.warning("Elasticsearch unavailable (%s); answering from the database.", method, exc_info=True)
+        return getattr(get_search_backend("database"), method)(*args)
+
+
+def search(query):
+    return _ask("search", query)
 
 
 def complementary(business, k=20):
     """(business id, score) pairs of published partners meeting this firm's
     needs or needing its offers, best first; matching builds on this."""
-    backend = get_search_backend()
-    try:
-        return backend.complementary(business, k)
-    except ENGINE_ERRORS:
-        if backend.name == "database":
-            raise
-        logger.warning("Elasticsearch unavailable; complementary partners from the database.", exc_info=True)
-        return get_search_backend("database").complementary(business, k)
+    return _ask("complementary", business, k)
 
 
 def complementary_many(businesses, k=20):
     """{business id: complementary pairs} for a chunk of firms, batched where the engine can."""
-    backend = get_search_backend()
-    try:
-        return backend.complementary_many(businesses, k)
-    except ENGINE_ERRORS:
-        if backend.name == "database":
-            raise
-        logger.warning("Elasticsearch unavailable; complementary partners from the database.", exc_info=True)
-        return get_search_backend("database").complementary_many(businesses, k)
+    return _ask("complementary_many", businesses, k)
 
 
 def suggest(text, *, limit=8):
@@ -87,21 +77,6 @@ def _taxonomy_suggestions(scheme, text, count):
 
 
 def _suggest_businesses(text, *, limit):
-    backend = get_search_backend()
-    if backend.name == "elasticsearch":
-        try:
-            ids = backend.suggest(text, limit=limit)
-            found = Business.objects.in_bulk(ids)
-            return [found[pk] for pk in ids if pk in found]
-        except ENGINE_ERRORS:
-            logger.warning("Elasticsearch unavailable; suggestions from the database.", exc_info=True)
-    typed = analysis.words(text)
-    if not typed:
-        return []
-    # Each typed word must begin one of the name's (folded) tokens.
-    queryset = Business.objects.public()
-    for word in typed:
-        queryset = queryset.filter(
-            Q(search_entry__name_tokens__startswith=word) | Q(search_entry__name_tokens__contains=f" {word}")
-        )
-    return list(queryset.order_by("name")[:limit])
+    ids = _ask("suggest", text, limit)
+    found = Business.objects.in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]

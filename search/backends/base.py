@@ -22,6 +22,10 @@ class BaseSearchBackend:
         meet this business's needs or whose needs its offers meet."""
         raise NotImplementedError
 
+    def suggest(self, text, limit=5):
+        """Ids of public businesses whose names start with the typed words."""
+        raise NotImplementedError
+
     def complementary_many(self, businesses, k=20):
         """{business id: complementary(business, k)} for many firms at once;
         backends that can batch the queries do."""

@@ -18,6 +18,7 @@ from django.db.models.functions import Length
 from directory.models import Business, BusinessTerm
 from directory.taxonomy import NAICS
 
+from .. import analysis
 from .. import query as search_query
 from ..models import OutboxEntry, SearchEntry
 from .base import BaseSearchBackend, complementary_codes, eligible_partner_cities
@@ -181,6 +182,18 @@ class DatabaseBackend(BaseSearchBackend):
             terms.filter(kind="trade_role").values_list("value").annotate(n=Count("business", distinct=True))
         )
         return {name: search_query.facet_list(name, counts[name]) for name in search_query.FACETS}
+
+    def suggest(self, text, limit=5):
+        """Ids of public businesses each of whose typed words begins a word of the name."""
+        typed = analysis.words(text)
+        if not typed:
+            return []
+        queryset = Business.objects.public()
+        for word in typed:
+            queryset = queryset.filter(
+                Q(search_entry__name_tokens__startswith=word) | Q(search_entry__name_tokens__contains=f" {word}")
+            )
+        return list(queryset.order_by("name").values_list("pk", flat=True)[:limit])
 
     # --- matching support -------------------------------------------------------------
 
