@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
+from . import services
 from .models import Business, BusinessEvent, City, User
 
 
@@ -47,3 +48,18 @@ class BusinessAdmin(admin.ModelAdmin):
     filter_horizontal = ("members",)
     inlines = [BusinessEventInline]
     list_select_related = ("city",)
+
+    # Profiles are created by firms (API) and imports, where owner, slug and
+    # validation are handled; the admin corrects and removes them.
+    def has_add_permission(self, request):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        services.save_admin_edit(actor=request.user, business=obj, changed=form.changed_data)
+
+    def delete_model(self, request, obj):
+        services.delete_business(actor=request.user, business=obj)
+
+    def delete_queryset(self, request, queryset):
+        for business in queryset:
+            services.delete_business(actor=request.user, business=business)

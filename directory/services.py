@@ -74,6 +74,31 @@ def update_business(*, actor, business, data):
     return business
 
 
+def save_admin_edit(*, actor, business, changed):
+    """A staff edit made in the Django admin, whose form has already set the
+    fields: save it with the same side effects as an API edit."""
+    if not selectors.viewer_for(actor).can_moderate(business):
+        raise PermissionDenied("Only staff may edit profiles in the admin.")
+    with transaction.atomic():
+        business.save()
+        if set(changed) & set(TERM_FIELDS.values()):
+            _write_terms(business)
+        indexing.business_changed(business)
+        _record(business, actor=actor, action="edited", note="admin: " + ", ".join(sorted(changed)))
+    return business
+
+
+def delete_business(*, actor, business):
+    """Remove a profile for good (spam, a duplicate). Archive is the usual way out;
+    this one also takes the profile out of the search index."""
+    if not selectors.viewer_for(actor).is_staff:
+        raise PermissionDenied("Only staff may delete a profile.")
+    with transaction.atomic():
+        pk = business.pk
+        business.delete()
+        indexing.business_deleted(pk)
+
+
 # --- moderation lifecycle ---------------------------------------------------------
 
 

@@ -31,6 +31,15 @@ def business_changed(business):
         transaction.on_commit(schedule_drain, robust=True)
 
 
+def business_deleted(business_id):
+    """The row is gone (its database entry with it, by cascade); tell the engine."""
+    OutboxEntry.objects.create(business_id=business_id)
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM search_fts WHERE rowid = %s", [business_id])
+    transaction.on_commit(schedule_drain, robust=True)
+
+
 def schedule_drain():
     """Ask a worker to drain the outbox now. Failing to ask is fine: the rows
     are committed, and beat asks again within a minute."""
