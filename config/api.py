@@ -21,9 +21,12 @@ class Pagination(PageNumberPagination):
 def exception_handler(exc, context):
     # Imported late: DRF loads this handler while the apps may still be loading.
     from directory.services import InvalidTransition
+    from matching.services import RateLimited
 
     if isinstance(exc, InvalidTransition):
         return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, RateLimited):
+        return Response({"detail": str(exc)}, status=status.HTTP_429_TOO_MANY_REQUESTS)
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
             data = {field: [m for e in errors for m in e.messages] for field, errors in exc.error_dict.items()}

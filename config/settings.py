@@ -171,11 +171,32 @@ CELERY_BEAT_SCHEDULE = {
         "task": "matching.tasks.run_matching",
         "schedule": crontab(hour=2, minute=30),
     },
+    "remind-and-expire-introductions": {
+        "task": "matching.tasks.remind_and_expire_introductions",
+        "schedule": crontab(minute=10),
+    },
+    "introduction-followups": {
+        "task": "matching.tasks.send_introduction_followups",
+        "schedule": crontab(hour=9, minute=0),
+    },
+    "send-unsent-emails": {
+        "task": "matching.tasks.send_unsent_emails",
+        "schedule": 300.0,
+    },
     "remind-owners-of-expiring-profiles": {
         "task": "directory.tasks.remind_expiring_profiles",
         "schedule": crontab(hour=7, minute=0),
     },
 }
+
+# --- Introductions ------------------------------------------------------------------
+
+INTRODUCTION_REQUESTS_PER_DAY = env.int("INTRODUCTION_REQUESTS_PER_DAY", default=10)
+INTRODUCTION_REMINDER_DAYS = env.int("INTRODUCTION_REMINDER_DAYS", default=7)
+INTRODUCTION_EXPIRE_DAYS = env.int("INTRODUCTION_EXPIRE_DAYS", default=21)
+INTRODUCTION_FOLLOWUP_DAYS = [int(d) for d in env.list("INTRODUCTION_FOLLOWUP_DAYS", default=["30", "90"])]
+# Links in emails point here.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
 # --- Email ---------------------------------------------------------------------
 

@@ -35,6 +35,13 @@ class City(models.Model):
     relationship = models.CharField(max_length=24, choices=Relationship.choices)
     relationship_since = models.DateField(null=True, blank=True)
     relationship_note = models.TextField(blank=True)
+    coordinator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="coordinated_cities",
+        help_text="The partner-city coordinator who may co-approve introductions for this city.",
+    )
+    coordinator_must_approve = models.BooleanField(
+        default=False, help_text="Introductions involving this city also need the coordinator's approval.",
+    )
 
     class Meta:
         ordering = ["name"]

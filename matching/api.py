@@ -2,13 +2,17 @@
 
 import django_filters
 from django.db.models import Q
-from rest_framework import serializers, viewsets
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from directory import selectors as directory_selectors
-from directory.models import City
+from directory.models import Business, City
 
-from . import selectors
+from . import selectors, services
 from .models import Introduction
 
 
@@ -34,10 +38,56 @@ class IntroductionSerializer(serializers.ModelSerializer):
     business_a = IntroducedBusinessSerializer()
     business_b = IntroducedBusinessSerializer()
     reasons = ReasonSerializer(many=True)
+    accepted_by_a = serializers.SerializerMethodField()
+    accepted_by_b = serializers.SerializerMethodField()
 
     class Meta:
         model = Introduction
-        fields = ["id", "status", "score", "reasons", "business_a", "business_b", "created_at", "updated_at"]
+        fields = ["id", "status", "score", "reasons", "business_a", "business_b", "accepted_by_a", "accepted_by_b",
+                  "outcome", "created_at", "updated_at"]
+
+    def get_accepted_by_a(self, introduction) -> bool:
+        return introduction.accepted_a_at is not None
+
+    def get_accepted_by_b(self, introduction) -> bool:
+        return introduction.accepted_b_at is not None
+
+
+class EventSerializer(serializers.Serializer):
+    action = serializers.CharField()
+    from_status = serializers.CharField()
+    to_status = serializers.CharField()
+    note = serializers.CharField()
+    actor = serializers.CharField(source="actor.username", default=None)
+    created_at = serializers.DateTimeField()
+
+
+class IntroductionDetailSerializer(IntroductionSerializer):
+    """One introduction as the caller may see it: the history (staff-only notes
+    for staff), and the other firm's contact once, and only once, introduced."""
+
+    history = serializers.SerializerMethodField()
+    counterpart_contact = serializers.SerializerMethodField()
+
+    class Meta(IntroductionSerializer.Meta):
+        fields = IntroductionSerializer.Meta.fields + [
+            "message", "approval_message", "outcome_value", "outcome_note", "introduced_at", "history",
+            "counterpart_contact",
+        ]
+
+    def get_history(self, introduction) -> list:
+        viewer = self.context["viewer"]
+        events = introduction.events.select_related("actor")
+        if not viewer.is_staff:
+            events = events.filter(staff_only=False)
+        return EventSerializer(events, many=True).data
+
+    def get_counterpart_contact(self, introduction) -> dict | None:
+        counterpart = selectors.counterpart_for(introduction=introduction, viewer=self.context["viewer"])
+        if counterpart is None:
+            return None
+        return {"business": counterpart.slug, "name": counterpart.contact_name,
+                "email": counterpart.contact_email, "phone": counterpart.contact_phone}
 
 
 class IntroductionFilter(django_filters.FilterSet):
@@ -68,14 +118,140 @@ class IntroductionFilter(django_filters.FilterSet):
         )
 
 
-class IntroductionViewSet(viewsets.ReadOnlyModelViewSet):
-    """Proposed and requested introductions. Staff see the whole queue; a firm
-    sees its own once staff approved them."""
+class RequestSerializer(serializers.Serializer):
+    target = serializers.CharField(max_length=220)
+    message = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+    # "from" is a keyword in Python, so the field is declared below.
 
-    serializer_class = IntroductionSerializer
+    def validate_target(self, value):
+        return _public_business(value, "target")
+
+    def validate(self, attrs):
+        requester = self.initial_data.get("from") if hasattr(self.initial_data, "get") else None
+        attrs["requester"] = _public_business(requester, "from") if requester else None
+        return attrs
+
+
+def _public_business(slug, field):
+    business = Business.objects.public().filter(slug=str(slug)).first()
+    if business is None:
+        raise serializers.ValidationError({field: f"No published profile “{slug}”."} if field == "from" else
+                                          f"No published profile “{slug}”.")
+    return business
+
+
+class ApproveSerializer(serializers.Serializer):
+    message = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+
+
+class DismissSerializer(serializers.Serializer):
+    reason = serializers.ChoiceField(choices=Introduction.DismissReason.choices)
+    note = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+
+
+class AnswerSerializer(serializers.Serializer):
+    business = serializers.CharField(max_length=220, required=False, help_text="Only if you manage both firms.")
+    reason = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+
+
+class OutcomeSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=Introduction.Outcome.choices)
+    value = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, required=False, allow_null=True)
+    note = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+
+
+class IntroductionViewSet(viewsets.ReadOnlyModelViewSet):
+    """Introductions. Staff see the whole queue and decide; a firm sees its own
+    once staff approved them (or those it asked for), and answers them."""
+
     filterset_class = IntroductionFilter
     permission_classes = [IsAuthenticated]
 
     def get_queryset(self):
-        viewer = directory_selectors.viewer_for(self.request.user)
-        return selectors.visible_introductions(viewer=viewer)
+        return selectors.visible_introductions(viewer=self.viewer)
+
+    def get_serializer_class(self):
+        return IntroductionSerializer if self.action == "list" else IntroductionDetailSerializer
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "viewer": self.viewer}
+
+    @property
+    def viewer(self):
+        if not hasattr(self, "_viewer"):
+            self._viewer = directory_selectors.viewer_for(self.request.user)
+        return self._viewer
+
+    @extend_schema(request=RequestSerializer, responses={201: IntroductionDetailSerializer})
+    def create(self, request):
+        """A firm asks to be introduced to a profile it found."""
+        params = RequestSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        introduction = services.request_introduction(
+            actor=request.user, target=params.validated_data["target"],
+            requester=params.validated_data["requester"], message=params.validated_data["message"],
+        )
+        return Response(IntroductionDetailSerializer(introduction, context=self.get_serializer_context()).data,
+                        status=status.HTTP_201_CREATED)
+
+    def _transition(self, service, params_class=None, **kwargs):
+        introduction = self.get_object()
+        if params_class is not None:
+            params = params_class(data=self.request.data)
+            params.is_valid(raise_exception=True)
+            kwargs.update(params.validated_data)
+        introduction = service(actor=self.request.user, introduction=introduction, **kwargs)
+        introduction = self.get_queryset().get(pk=introduction.pk)
+        return Response(IntroductionDetailSerializer(introduction, context=self.get_serializer_context()).data)
+
+    def _answer_params(self):
+        params = AnswerSerializer(data=self.request.data)
+        params.is_valid(raise_exception=True)
+        slug = params.validated_data.get("business")
+        business = Business.objects.filter(slug=slug).first() if slug else None
+        if slug and business is None:
+            raise serializers.ValidationError({"business": f"No profile “{slug}”."})
+        return business, params.validated_data["reason"]
+
+    @extend_schema(request=ApproveSerializer, responses=IntroductionDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        return self._transition(services.approve_introduction, ApproveSerializer)
+
+    @extend_schema(request=DismissSerializer, responses=IntroductionDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def dismiss(self, request, pk=None):
+        return self._transition(services.dismiss_introduction, DismissSerializer)
+
+    @extend_schema(request=AnswerSerializer, responses=IntroductionDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        business, _ = self._answer_params()
+        return self._transition(services.accept_introduction, business=business)
+
+    @extend_schema(request=AnswerSerializer, responses=IntroductionDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def decline(self, request, pk=None):
+        business, reason = self._answer_params()
+        return self._transition(services.decline_introduction, business=business, reason=reason)
+
+    @extend_schema(request=OutcomeSerializer, responses=IntroductionDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def outcome(self, request, pk=None):
+        return self._transition(services.record_outcome, OutcomeSerializer)
+
+
+class InboxView(APIView):
+    """The signed-in user's introductions that are theirs to see, those
+    awaiting their answer first."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=IntroductionSerializer(many=True))
+    def get(self, request):
+        viewer = directory_selectors.viewer_for(request.user)
+        introductions = selectors.inbox(viewer=viewer)
+        data = IntroductionSerializer(introductions, many=True, context={"viewer": viewer}).data
+        for item, introduction in zip(data, introductions):
+            item["awaiting_your_answer"] = selectors.awaits_answer(introduction=introduction, viewer=viewer)
+        return Response({"results": data})

@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.db.models import F, Q
 
 
@@ -65,9 +67,43 @@ class Introduction(models.Model):
         INTRODUCED = "introduced", "Introduced"
         EXPIRED = "expired", "Expired"
 
+    class DismissReason(models.TextChoices):
+        NOT_RELEVANT = "not_relevant", "Not a real fit"
+        DUPLICATE = "duplicate", "Duplicate of another introduction"
+        PROFILE_QUALITY = "profile_quality", "A profile is incomplete or doubtful"
+        TIMING = "timing", "Not the right time"
+        OTHER = "other", "Other"
+
+    class Outcome(models.TextChoices):
+        MET = "met", "They met"
+        NEGOTIATING = "negotiating", "Negotiating"
+        DEAL = "deal", "Deal signed"
+        NO_FIT = "no_fit", "No fit"
+
     business_a = models.ForeignKey("directory.Business", on_delete=models.CASCADE, related_name="+")
     business_b = models.ForeignKey("directory.Business", on_delete=models.CASCADE, related_name="+")
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PROPOSED, db_index=True)
+    message = models.TextField(blank=True)  # from the requesting firm
+    approval_message = models.TextField(blank=True)  # from staff, to both firms
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    approved_at = models.DateTimeField(null=True, blank=True)
+    coordinator_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    coordinator_approved_at = models.DateTimeField(null=True, blank=True)
+    dismiss_reason = models.CharField(max_length=20, choices=DismissReason.choices, blank=True)
+    dismiss_note = models.TextField(blank=True)
+    accepted_a_at = models.DateTimeField(null=True, blank=True)
+    accepted_b_at = models.DateTimeField(null=True, blank=True)
+    declined_by = models.ForeignKey("directory.Business", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decline_reason = models.TextField(blank=True)
+    introduced_at = models.DateTimeField(null=True, blank=True)
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    followups_sent = models.JSONField(default=list, blank=True)  # the day marks (30, 90) already sent
+    outcome = models.CharField(max_length=12, choices=Outcome.choices, blank=True)
+    outcome_value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    outcome_note = models.TextField(blank=True)
+    outcome_at = models.DateTimeField(null=True, blank=True)
     score = models.FloatField(default=0.0, db_index=True)
     reasons = models.JSONField(default=list, blank=True)
     # What both sides offered and sought when proposed; a change lifts the cooling-off.
@@ -91,3 +127,42 @@ class Introduction(models.Model):
 
     def __str__(self):
         return f"{self.business_a_id} ↔ {self.business_b_id} ({self.status})"
+
+    def side_of(self, business_id):
+        return "a" if business_id == self.business_a_id else "b" if business_id == self.business_b_id else None
+
+
+class IntroductionEvent(models.Model):
+    """Every transition of an introduction: who, when, from what to what, and why."""
+
+    introduction = models.ForeignKey(Introduction, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    action = models.CharField(max_length=32)
+    from_status = models.CharField(max_length=12, blank=True)
+    to_status = models.CharField(max_length=12, blank=True)
+    note = models.TextField(blank=True)
+    # Staff-only notes (a dismissal's reasoning) are not shown to the firms.
+    staff_only = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+
+class OutgoingEmail(models.Model):
+    """An email the workflow promised, written in the same transaction as the
+    transition and sent by a task after commit. The key makes each promise one
+    row, and sending claims the row, so a task delivered twice sends once."""
+
+    key = models.CharField(max_length=120, unique=True)
+    introduction = models.ForeignKey(Introduction, null=True, blank=True, on_delete=models.SET_NULL, related_name="emails")
+    to = models.JSONField(default=list)
+    cc = models.JSONField(default=list, blank=True)
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    language = models.CharField(max_length=16, default="en")
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return self.key

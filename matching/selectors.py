@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from directory import taxonomy
-from directory.models import Business
+from directory.models import Business, City
 from search.query import inferred_hs_codes
 
 from . import engine
@@ -51,17 +51,52 @@ def public_businesses_by_id(ids):
 
 
 def visible_introductions(*, viewer):
-    """Staff see every introduction, and a city's volunteers those touching
-    their cities. A firm sees its own only once staff approved them (or the
-    ones it asked for itself): nothing reaches a firm before a person judged
-    it worth making."""
+    """Staff see every introduction, and a city's volunteers and coordinator
+    those touching their city. A firm sees its own only once staff approved
+    them (or the ones it asked for itself): nothing reaches a firm before a
+    person judged it worth making."""
     queryset = Introduction.objects.select_related("business_a__city", "business_b__city")
     if viewer.is_staff:
         return queryset
+    cities = set(viewer.volunteer_city_ids)
+    if viewer.user is not None:
+        cities |= set(City.objects.filter(coordinator=viewer.user).values_list("pk", flat=True))
+    if cities:
+        return queryset.filter(
+            Q(business_a__city_id__in=cities) | Q(business_b__city_id__in=cities) | _firm_visible(viewer)
+        )
+    return queryset.filter(_firm_visible(viewer))
+
+
+def counterpart_for(*, introduction, viewer):
+    """The other firm of an introduction, for a viewer who manages one side,
+    once (and only once) both firms accepted; otherwise None."""
+    if introduction.status != Introduction.Status.INTRODUCED:
+        return None
+    sides = {introduction.business_a_id, introduction.business_b_id} & viewer.managed_ids
+    if len(sides) != 1:
+        return None
+    other = introduction.business_b if introduction.business_a_id in sides else introduction.business_a
+    return other
+
+
+def inbox(*, viewer):
+    """The introductions of the viewer's firms that they may see, newest first."""
+    return list(
+        Introduction.objects.filter(_firm_visible(viewer)).select_related("business_a__city", "business_b__city").order_by("-updated_at")
+    )
+
+
+def awaits_answer(*, introduction, viewer):
+    if introduction.status != Introduction.Status.APPROVED:
+        return False
+    return (introduction.business_a_id in viewer.managed_ids and introduction.accepted_a_at is None) or (
+        introduction.business_b_id in viewer.managed_ids and introduction.accepted_b_at is None
+    )
+
+
+def _firm_visible(viewer):
+    """A firm sees its introductions once staff approved them, and those it asked for."""
     own = Q(business_a_id__in=viewer.managed_ids) | Q(business_b_id__in=viewer.managed_ids)
     hidden = [Introduction.Status.PROPOSED, Introduction.Status.DISMISSED, Introduction.Status.REQUESTED]
-    firm_visible = own & (~Q(status__in=hidden) | Q(requested_by_id__in=viewer.managed_ids))
-    if viewer.volunteer_city_ids:
-        cities = viewer.volunteer_city_ids
-        return queryset.filter(Q(business_a__city_id__in=cities) | Q(business_b__city_id__in=cities) | firm_visible)
-    return queryset.filter(firm_visible)
+    return own & (~Q(status__in=hidden) | Q(requested_by_id__in=viewer.managed_ids))

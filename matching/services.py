@@ -16,13 +16,17 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
 
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from directory import selectors as directory_selectors
+from directory import services as directory_services
 from directory.models import Business
 from search import selectors as search
 from search.backends.base import eligible_partner_cities
 from search.query import SearchQuery
 
-from . import engine
-from .models import Introduction, MatchRun, MatchRunChunk
+from . import engine, notifications
+from .models import Introduction, IntroductionEvent, MatchRun, MatchRunChunk
 from .selectors import profile_for, public_businesses_by_id
 
 Status = Introduction.Status
@@ -236,3 +240,302 @@ def _update(introduction, fields):
         for name in changed:
             setattr(introduction, name, fields[name])
         introduction.save(update_fields=[*changed, "updated_at"])
+
+
+# --- the introduction workflow -----------------------------------------------------------
+#
+# requested | proposed -> approved | dismissed -> (both accept) introduced | declined | expired
+# Every transition checks who may act, locks the row, records an event and
+# promises its emails in the same transaction (sent after commit).
+
+
+class InvalidTransition(directory_services.InvalidTransition):
+    """The introduction is not in a state that allows this (HTTP 409)."""
+
+
+class RateLimited(Exception):
+    """Too many requests from one firm (HTTP 429)."""
+
+
+OPEN = (Status.REQUESTED, Status.PROPOSED, Status.APPROVED)
+
+
+def request_introduction(*, actor, target, requester=None, message=""):
+    """A firm asks staff to introduce it to a profile it found."""
+    viewer = directory_selectors.viewer_for(actor)
+    managed = Business.objects.filter(pk__in=viewer.managed_ids)
+    if requester is None:
+        if managed.count() != 1:
+            raise ValidationError({"from": "Say which of your firms asks (the slug of one you manage)."})
+        requester = managed.get()
+    elif requester.pk not in viewer.managed_ids:
+        raise PermissionDenied("You may ask only on behalf of a firm you manage.")
+    if not requester.is_public:
+        raise ValidationError({"from": "Your profile must be published before it can ask for introductions."})
+    if not target.is_public or target.pk == requester.pk:
+        raise ValidationError({"target": "Introductions are made only to another published profile."})
+    since = timezone.now() - timedelta(days=1)
+    if Introduction.objects.filter(requested_by=requester, created_at__gte=since).count() >= settings.INTRODUCTION_REQUESTS_PER_DAY:
+        raise RateLimited(f"A firm may ask for {settings.INTRODUCTION_REQUESTS_PER_DAY} introductions a day.")
+    a, b = sorted((requester.pk, target.pk))
+    with transaction.atomic():
+        introduction = Introduction.objects.select_for_update().filter(business_a_id=a, business_b_id=b).first()
+        if introduction is not None and introduction.status in (*OPEN, Status.INTRODUCED):
+            raise InvalidTransition(f"These firms already have an introduction ({introduction.get_status_display().lower()}).")
+        if introduction is None:
+            introduction = Introduction(business_a_id=a, business_b_id=b)
+        from_status = introduction.status if introduction.pk else ""
+        introduction.status = Status.REQUESTED
+        introduction.requested_by = requester
+        introduction.message = message
+        introduction.decided_at = None
+        introduction.save()
+        _event(introduction, actor, "requested", from_status, note=message)
+    return introduction
+
+
+def approve_introduction(*, actor, introduction, message=""):
+    """Staff (and, where the city asks for it, its coordinator) say the introduction is worth making."""
+    with transaction.atomic():
+        introduction = _lock_introduction(introduction)
+        _require_state(introduction, (Status.PROPOSED, Status.REQUESTED), "approved")
+        is_staff = bool(actor and actor.is_staff)
+        coordinating = _coordinated_cities(actor, introduction)
+        if not is_staff and not coordinating:
+            raise PermissionDenied("Only staff, or the coordinator of one of the cities, may approve introductions.")
+        now = timezone.now()
+        if coordinating and introduction.coordinator_approved_at is None:
+            introduction.coordinator_approved_by, introduction.coordinator_approved_at = actor, now
+        if is_staff and introduction.approved_at is None:
+            introduction.approved_by, introduction.approved_at = actor, now
+        if message:
+            introduction.approval_message = message
+        waiting_for_coordinator = _needs_coordinator(introduction) and introduction.coordinator_approved_at is None
+        if introduction.approved_at is None or waiting_for_coordinator:
+            introduction.save()
+            _event(introduction, actor, "approval_recorded", introduction.status, introduction.status,
+                   note="waiting for " + ("the city coordinator" if waiting_for_coordinator else "staff"))
+            return introduction
+        from_status = introduction.status
+        introduction.status = Status.APPROVED
+        introduction.decided_at = now
+        introduction.save()
+        _event(introduction, actor, "approved", from_status, note=message)
+        for business in _pair(introduction):
+            notifications.promise(
+                key=f"introduction:{introduction.pk}:approved:{business.pk}", introduction=introduction, kind="approved",
+                to=notifications.recipients_of(business), language=notifications.language_for(business),
+                context={"business": business, "other": _other(introduction, business)},
+            )
+    return introduction
+
+
+def dismiss_introduction(*, actor, introduction, reason, note=""):
+    if not (actor and (actor.is_staff or _coordinated_cities(actor, introduction))):
+        raise PermissionDenied("Only staff, or the coordinator of one of the cities, may dismiss introductions.")
+    if reason not in Introduction.DismissReason.values:
+        raise ValidationError({"reason": f"Choose one of: {', '.join(Introduction.DismissReason.values)}."})
+    with transaction.atomic():
+        introduction = _lock_introduction(introduction)
+        _require_state(introduction, (Status.PROPOSED, Status.REQUESTED), "dismissed")
+        from_status = introduction.status
+        introduction.status = Status.DISMISSED
+        introduction.dismiss_reason, introduction.dismiss_note = reason, note
+        introduction.decided_at = timezone.now()
+        introduction.save()
+        _event(introduction, actor, "dismissed", from_status, note=f"{reason}: {note}".strip(": "), staff_only=True)
+    return introduction
+
+
+def accept_introduction(*, actor, introduction, business=None):
+    """One firm says yes; when both have, contacts are exchanged."""
+    with transaction.atomic():
+        introduction = _lock_introduction(introduction)
+        business = _acting_side(actor, introduction, business)
+        _require_state(introduction, (Status.APPROVED,), "accepted")
+        now = timezone.now()
+        side = introduction.side_of(business.pk)
+        setattr(introduction, f"accepted_{side}_at", getattr(introduction, f"accepted_{side}_at") or now)
+        if introduction.accepted_a_at and introduction.accepted_b_at:
+            introduction.status = Status.INTRODUCED
+            introduction.introduced_at = now
+            introduction.save()
+            _event(introduction, actor, "accepted", Status.APPROVED, note=business.name)
+            _event(introduction, None, "introduced", Status.APPROVED)
+            _promise_introduction_email(introduction)
+        else:
+            introduction.save()
+            _event(introduction, actor, "accepted", Status.APPROVED, Status.APPROVED, note=business.name)
+    return introduction
+
+
+def decline_introduction(*, actor, introduction, business=None, reason=""):
+    with transaction.atomic():
+        introduction = _lock_introduction(introduction)
+        business = _acting_side(actor, introduction, business)
+        _require_state(introduction, (Status.APPROVED,), "declined")
+        introduction.status = Status.DECLINED
+        introduction.declined_by, introduction.decline_reason = business, reason
+        introduction.decided_at = timezone.now()
+        introduction.save()
+        _event(introduction, actor, "declined", Status.APPROVED, note=f"{business.name}: {reason}".strip(": "))
+    return introduction
+
+
+def record_outcome(*, actor, introduction, outcome, value=None, note=""):
+    """Either firm or staff say what came of an introduction, any time after it."""
+    if outcome not in Introduction.Outcome.values:
+        raise ValidationError({"outcome": f"Choose one of: {', '.join(Introduction.Outcome.values)}."})
+    if value is not None and outcome != Introduction.Outcome.DEAL:
+        raise ValidationError({"value": "A value goes with a deal only."})
+    with transaction.atomic():
+        introduction = _lock_introduction(introduction)
+        viewer = directory_selectors.viewer_for(actor)
+        if not (viewer.is_staff or {introduction.business_a_id, introduction.business_b_id} & viewer.managed_ids):
+            raise PermissionDenied("Only the two firms and staff may record an outcome.")
+        _require_state(introduction, (Status.INTRODUCED,), "given an outcome")
+        previous = introduction.outcome
+        introduction.outcome, introduction.outcome_value, introduction.outcome_note = outcome, value, note
+        introduction.outcome_at = timezone.now()
+        introduction.save()
+        _event(introduction, actor, "outcome", introduction.status, introduction.status,
+               note=f"{previous or '-'} -> {outcome}" + (f" ({value})" if value is not None else "") + (f": {note}" if note else ""))
+    return introduction
+
+
+def remind_and_expire(*, now=None):
+    """Hourly: remind firms that have not answered an approved introduction
+    after 7 days, and expire it after 21. Returns (reminded, expired)."""
+    now = now or timezone.now()
+    reminded = expired = 0
+    waiting = Introduction.objects.filter(status=Status.APPROVED)
+    for introduction in waiting.filter(approved_at__lt=now - timedelta(days=settings.INTRODUCTION_EXPIRE_DAYS)):
+        with transaction.atomic():
+            introduction = _lock_introduction(introduction)
+            if introduction.status != Status.APPROVED:
+                continue
+            introduction.status = Status.EXPIRED
+            introduction.decided_at = now
+            introduction.save()
+            _event(introduction, None, "expired", Status.APPROVED, note="no answer from both firms in time")
+            expired += 1
+    due = waiting.filter(
+        status=Status.APPROVED, reminder_sent_at__isnull=True,
+        approved_at__lt=now - timedelta(days=settings.INTRODUCTION_REMINDER_DAYS),
+    )
+    for introduction in due:
+        with transaction.atomic():
+            introduction = _lock_introduction(introduction)
+            if introduction.status != Status.APPROVED or introduction.reminder_sent_at is not None:
+                continue
+            introduction.reminder_sent_at = now
+            introduction.save()
+            for business in _pair(introduction):
+                if getattr(introduction, f"accepted_{introduction.side_of(business.pk)}_at") is None:
+                    notifications.promise(
+                        key=f"introduction:{introduction.pk}:reminder:{business.pk}", introduction=introduction,
+                        kind="reminder", to=notifications.recipients_of(business),
+                        language=notifications.language_for(business),
+                        context={"business": business, "other": _other(introduction, business)},
+                    )
+            _event(introduction, None, "reminded", Status.APPROVED, Status.APPROVED)
+            reminded += 1
+    return reminded, expired
+
+
+def send_followups(*, now=None):
+    """Daily: 30 and 90 days after an introduction, ask both firms what came of it."""
+    now = now or timezone.now()
+    sent = 0
+    for days in settings.INTRODUCTION_FOLLOWUP_DAYS:
+        for introduction in Introduction.objects.filter(status=Status.INTRODUCED,
+                                                        introduced_at__lt=now - timedelta(days=days)):
+            if days in introduction.followups_sent or introduction.outcome in ("deal", "no_fit"):
+                continue
+            with transaction.atomic():
+                introduction = _lock_introduction(introduction)
+                if days in introduction.followups_sent:
+                    continue
+                introduction.followups_sent = [*introduction.followups_sent, days]
+                introduction.save()
+                for business in _pair(introduction):
+                    notifications.promise(
+                        key=f"introduction:{introduction.pk}:followup{days}:{business.pk}", introduction=introduction,
+                        kind="followup", to=notifications.recipients_of(business),
+                        language=notifications.language_for(business),
+                        context={"business": business, "other": _other(introduction, business), "days": days},
+                    )
+                _event(introduction, None, f"followup_{days}", Status.INTRODUCED, Status.INTRODUCED)
+                sent += 1
+    return sent
+
+
+def _promise_introduction_email(introduction):
+    """One email to both firms, the facilitator copied, each side's contact inside."""
+    a, b = _pair(introduction)
+    facilitator = introduction.approved_by.email if introduction.approved_by and introduction.approved_by.email else ""
+    language = notifications.language_for(a) if notifications.language_for(a) == notifications.language_for(b) else "en"
+    notifications.promise(
+        key=f"introduction:{introduction.pk}:introduced", introduction=introduction, kind="introduced",
+        to=notifications.recipients_of(a) + notifications.recipients_of(b), cc=[facilitator] if facilitator else [],
+        language=language, context={"a": a, "b": b},
+    )
+
+
+def _lock_introduction(introduction):
+    return Introduction.objects.select_for_update().get(pk=introduction.pk)
+
+
+def _pair(introduction):
+    businesses = Business.objects.select_related("owner", "city").in_bulk(
+        [introduction.business_a_id, introduction.business_b_id]
+    )
+    return businesses[introduction.business_a_id], businesses[introduction.business_b_id]
+
+
+def _other(introduction, business):
+    a, b = _pair(introduction)
+    return b if business.pk == a.pk else a
+
+
+def _acting_side(actor, introduction, business):
+    """The firm (of the two) on whose behalf the actor answers."""
+    viewer = directory_selectors.viewer_for(actor)
+    sides = {introduction.business_a_id, introduction.business_b_id} & viewer.managed_ids
+    if business is not None:
+        if business.pk not in sides:
+            raise PermissionDenied("You may answer only for a firm of this introduction that you manage.")
+        return business
+    if not sides:
+        raise PermissionDenied("Only the two firms may accept or decline an introduction.")
+    if len(sides) > 1:
+        raise ValidationError({"business": "You manage both firms; say which one answers."})
+    return Business.objects.get(pk=sides.pop())
+
+
+def _coordinated_cities(actor, introduction):
+    if actor is None or not actor.is_authenticated:
+        return set()
+    return set(
+        Business.objects.filter(pk__in=[introduction.business_a_id, introduction.business_b_id],
+                                city__coordinator=actor).values_list("city_id", flat=True)
+    )
+
+
+def _needs_coordinator(introduction):
+    return Business.objects.filter(
+        pk__in=[introduction.business_a_id, introduction.business_b_id],
+        city__coordinator_must_approve=True, city__coordinator__isnull=False,
+    ).exists()
+
+
+def _require_state(introduction, allowed, past):
+    if introduction.status not in allowed:
+        raise InvalidTransition(f"An introduction that is {introduction.get_status_display().lower()} cannot be {past}.")
+
+
+def _event(introduction, actor, action, from_status, to_status=None, note="", staff_only=False):
+    IntroductionEvent.objects.create(
+        introduction=introduction, actor=actor, action=action, from_status=from_status,
+        to_status=introduction.status if to_status is None else to_status, note=note, staff_only=staff_only,
+    )

@@ -1,6 +1,6 @@
 from celery import chord, shared_task
 
-from . import services
+from . import notifications, services
 
 
 @shared_task
@@ -31,3 +31,25 @@ def close_run(run_id):
 @shared_task
 def fail_run(run_id):
     services.fail_run(run_id=run_id, error="A chunk of the run failed after its retries.")
+
+
+@shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=8)
+def send_email(email_id):
+    """Send one promised email; a second delivery finds it claimed and sends nothing."""
+    return notifications.send(email_id)
+
+
+@shared_task
+def send_unsent_emails():
+    """Every few minutes: emails whose task never reached the broker."""
+    return sum(1 for email_id in notifications.unsent() if notifications.send(email_id))
+
+
+@shared_task
+def remind_and_expire_introductions():
+    return services.remind_and_expire()
+
+
+@shared_task
+def send_introduction_followups():
+    return services.send_followups()

@@ -1,3 +1,4 @@
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from . import api
@@ -5,4 +6,7 @@ from . import api
 router = DefaultRouter()
 router.register("introductions", api.IntroductionViewSet, basename="introduction")
 
-urlpatterns = router.urls
+urlpatterns = [
+    path("me/introductions/", api.InboxView.as_view(), name="inbox"),
+    *router.urls,
+]
