@@ -1,6 +1,11 @@
-from django.contrib import admin
+from datetime import timedelta
 
-from .models import Introduction, MatchRun
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+
+from . import services
+from .models import Introduction, IntroductionEvent, MatchRun
 
 
 @admin.register(MatchRun)
@@ -14,10 +19,63 @@ class MatchRunAdmin(admin.ModelAdmin):
         return False
 
 
+class IntroductionEventInline(admin.TabularInline):
+    model = IntroductionEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ("created_at", "actor", "action", "from_status", "to_status", "note", "staff_only")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class AgeFilter(admin.SimpleListFilter):
+    title = "age"
+    parameter_name = "age"
+
+    def lookups(self, request, model_admin):
+        return [("7", "older than a week"), ("30", "older than a month")]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(created_at__lt=timezone.now() - timedelta(days=int(self.value())))
+        return queryset
+
+
 @admin.register(Introduction)
 class IntroductionAdmin(admin.ModelAdmin):
+    """The staff queue. Transitions go through the workflow's services, so
+    events are recorded and emails promised exactly as over the API."""
+
     list_display = ("pk", "business_a", "business_b", "status", "score", "created_at")
-    list_filter = ("status",)
+    list_filter = ("status", AgeFilter, "business_a__city", "business_b__city")
     list_select_related = ("business_a", "business_b")
-    raw_id_fields = ("business_a", "business_b", "requested_by", "run", "first_run")
-    readonly_fields = ("reasons", "trade_signature", "created_at", "updated_at")
+    search_fields = ("business_a__name", "business_b__name")
+    actions = ["approve_selected", "dismiss_selected"]
+    inlines = [IntroductionEventInline]
+    fields = ("business_a", "business_b", "status", "score", "reasons", "message", "approval_message",
+              "dismiss_reason", "dismiss_note", "outcome", "outcome_value", "outcome_note")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description="Approve the selected introductions")
+    def approve_selected(self, request, queryset):
+        self._apply(request, queryset, lambda intro: services.approve_introduction(actor=request.user, introduction=intro))
+
+    @admin.action(description="Dismiss the selected introductions (not a real fit)")
+    def dismiss_selected(self, request, queryset):
+        self._apply(request, queryset, lambda intro: services.dismiss_introduction(
+            actor=request.user, introduction=intro, reason=Introduction.DismissReason.NOT_RELEVANT, note="bulk dismissal"))
+
+    def _apply(self, request, queryset, transition):
+        done, refused = 0, []
+        for introduction in queryset:
+            try:
+                transition(introduction)
+                done += 1
+            except (services.InvalidTransition, PermissionDenied) as error:
+                refused.append(f"#{introduction.pk}: {error}")
+        self.message_user(request, f"{done} done." + (f" Refused: {'; '.join(refused)}" if refused else ""),
+                          messages.WARNING if refused else messages.SUCCESS)

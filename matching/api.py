@@ -2,10 +2,13 @@
 
 import django_filters
 from django.db.models import Q
-from drf_spectacular.utils import extend_schema
+import csv
+
+from django.http import HttpResponse
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.permissions import IsAdminUser, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -255,3 +258,23 @@ class InboxView(APIView):
         for item, introduction in zip(data, introductions):
             item["awaiting_your_answer"] = selectors.awaits_answer(introduction=introduction, viewer=viewer)
         return Response({"results": data})
+
+
+class FunnelView(APIView):
+    """Staff: the introduction funnel by city pair and month (`?export=csv` for a spreadsheet)."""
+
+    permission_classes = [IsAdminUser]
+
+    @extend_schema(parameters=[OpenApiParameter("export", str, enum=["csv"])])
+    def get(self, request):
+        rows = selectors.introduction_funnel()
+        if request.query_params.get("export") == "csv":
+            response = HttpResponse(content_type="text/csv; charset=utf-8")
+            response["Content-Disposition"] = 'attachment; filename="introduction-funnel.csv"'
+            columns = ["city_pair", "month", *selectors.FUNNEL_STAGES, "acceptance_rate",
+                       "median_days_to_approval", "median_days_to_introduction", "median_days_to_outcome"]
+            writer = csv.DictWriter(response, fieldnames=columns)
+            writer.writeheader()
+            writer.writerows(rows)
+            return response
+        return Response({"results": rows})

@@ -1,6 +1,8 @@
 """Reads for matching: firms as the engine sees them, and introductions as
 each kind of user may see them."""
 
+from statistics import median
+
 from django.db.models import Q
 from django.utils import timezone
 
@@ -100,3 +102,47 @@ def _firm_visible(viewer):
     own = Q(business_a_id__in=viewer.managed_ids) | Q(business_b_id__in=viewer.managed_ids)
     hidden = [Introduction.Status.PROPOSED, Introduction.Status.DISMISSED, Introduction.Status.REQUESTED]
     return own & (~Q(status__in=hidden) | Q(requested_by_id__in=viewer.managed_ids))
+
+
+FUNNEL_STAGES = ("proposed", "approved", "accepted", "introduced", "met", "deal")
+
+
+def introduction_funnel(*, queryset=None):
+    """The funnel by city pair and month of creation: how many introductions
+    reached each stage, acceptance rate, and median days per stage.
+
+    `accepted` counts introductions at least one firm accepted; `met` counts
+    any outcome beyond "no fit" (met, negotiating, deal).
+    """
+    queryset = (queryset or Introduction.objects.all()).select_related("business_a__city", "business_b__city")
+    groups = {}
+    for intro in queryset.order_by():
+        cities = sorted((intro.business_a.city.slug, intro.business_b.city.slug))
+        key = (f"{cities[0]},{cities[1]}", intro.created_at.strftime("%Y-%m"))
+        group = groups.setdefault(key, {stage: 0 for stage in FUNNEL_STAGES} | {"_days": {
+            "to_approval": [], "to_introduction": [], "to_outcome": []}})
+        group["proposed"] += 1
+        if intro.approved_at:
+            group["approved"] += 1
+            group["_days"]["to_approval"].append((intro.approved_at - intro.created_at).total_seconds() / 86400)
+        if intro.accepted_a_at or intro.accepted_b_at:
+            group["accepted"] += 1
+        if intro.introduced_at:
+            group["introduced"] += 1
+            if intro.approved_at:
+                group["_days"]["to_introduction"].append((intro.introduced_at - intro.approved_at).total_seconds() / 86400)
+        if intro.outcome in ("met", "negotiating", "deal"):
+            group["met"] += 1
+        if intro.outcome == "deal":
+            group["deal"] += 1
+        if intro.outcome_at and intro.introduced_at:
+            group["_days"]["to_outcome"].append((intro.outcome_at - intro.introduced_at).total_seconds() / 86400)
+    rows = []
+    for (pair, month), group in sorted(groups.items()):
+        days = group.pop("_days")
+        rows.append({
+            "city_pair": pair, "month": month, **group,
+            "acceptance_rate": round(group["introduced"] / group["approved"], 3) if group["approved"] else None,
+            **{f"median_days_{name}": round(median(values), 1) if values else None for name, values in days.items()},
+        })
+    return rows

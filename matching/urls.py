@@ -8,5 +8,6 @@ router.register("introductions", api.IntroductionViewSet, basename="introduction
 
 urlpatterns = [
     path("me/introductions/", api.InboxView.as_view(), name="inbox"),
+    path("metrics/introductions/", api.FunnelView.as_view(), name="introduction-funnel"),
     *router.urls,
 ]

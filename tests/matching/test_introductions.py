@@ -1,6 +1,8 @@
 """The introduction workflow over the API: request, approval, double opt-in,
 contact reveal, outcomes, reminders and expiry, and the emails each step promises."""
 
+import csv
+import io
 from datetime import timedelta
 
 import pytest
@@ -211,3 +213,87 @@ def test_follow_ups_ask_for_the_outcome_at_30_and_90_days(api, staff, firms):
     send_promised_emails()
     assert len(mail.outbox) == 4
     assert OutgoingEmail.objects.filter(key__contains="followup90").count() == 2
+
+
+def introduce(api, staff, firms, outcome=None):
+    api.force_authenticate(firms["buyer"])
+    intro_id = api.post("/api/v1/introductions/", {"target": firms["supplier_slug"]}, format="json").json()["id"]
+    api.force_authenticate(staff)
+    api.post(f"/api/v1/introductions/{intro_id}/approve/")
+    for user in (firms["buyer"], firms["supplier"]):
+        api.force_authenticate(user)
+        api.post(f"/api/v1/introductions/{intro_id}/accept/")
+    if outcome:
+        api.post(f"/api/v1/introductions/{intro_id}/outcome/", {"outcome": outcome}, format="json")
+    return intro_id
+
+
+def test_staff_see_the_funnel_by_city_pair_and_month_and_can_export_it(api, staff, firms):
+    introduce(api, staff, firms, outcome="deal")
+    api.force_authenticate(staff)
+    rows = api.get("/api/v1/metrics/introductions/").json()["results"]
+    assert len(rows) == 1
+    row = rows[0]
+    assert row["city_pair"] == "aurora,seongnam" and row["month"] == timezone.now().strftime("%Y-%m")
+    assert [row[s] for s in ("proposed", "approved", "accepted", "introduced", "met", "deal")] == [1, 1, 1, 1, 1, 1]
+    assert row["acceptance_rate"] == 1.0 and row["median_days_to_approval"] == 0.0
+    exported = api.get("/api/v1/metrics/introductions/", {"export": "csv"})
+    assert exported["Content-Type"].startswith("text/csv")
+    table = list(csv.DictReader(io.StringIO(exported.content.decode())))
+    assert table == [{key: "" if value is None else str(value) for key, value in row.items()}]
+    api.force_authenticate(firms["buyer"])
+    assert api.get("/api/v1/metrics/introductions/").status_code == 403
+
+
+def test_staff_bulk_approve_in_the_admin(client, staff, firms, api):
+    staff.is_superuser = True
+    staff.save()
+    api.force_authenticate(firms["buyer"])
+    intro_id = api.post("/api/v1/introductions/", {"target": firms["supplier_slug"]}, format="json").json()["id"]
+    client.force_login(staff)
+    response = client.post("/admin/matching/introduction/", {"action": "approve_selected", "_selected_action": [intro_id]})
+    assert response.status_code == 302
+    introduction = Introduction.objects.get(pk=intro_id)
+    assert introduction.status == Status.APPROVED and introduction.approved_by == staff
+    assert OutgoingEmail.objects.filter(introduction=introduction).count() == 2
+
+
+# Who may do what to an introduction, by its state before the call.
+# Columns: anonymous, firm A (the buyer), firm B (the supplier), unrelated firm,
+# volunteer of Seongnam, volunteer of Adama, staff.
+ACTORS = ["anonymous", "firm_a", "firm_b", "unrelated", "volunteer_here", "volunteer_elsewhere", "staff"]
+MATRIX = [
+    ("retrieve", "requested", [401, 200, 404, 404, 200, 404, 200]),
+    ("retrieve", "approved", [401, 200, 200, 404, 200, 404, 200]),
+    ("approve", "requested", [401, 403, 404, 404, 403, 404, 200]),
+    ("dismiss", "requested", [401, 403, 404, 404, 403, 404, 200]),
+    ("accept", "approved", [401, 200, 200, 404, 403, 404, 403]),
+    ("decline", "approved", [401, 200, 200, 404, 403, 404, 403]),
+    ("outcome", "introduced", [401, 200, 200, 404, 403, 404, 200]),
+]
+
+
+@pytest.mark.parametrize("action, state, expected", MATRIX, ids=[f"{a}-{s}" for a, s, _ in MATRIX])
+def test_permission_matrix(api, staff, firms, make_user, seongnam_volunteer, action, state, expected):
+    api.force_authenticate(firms["buyer"])
+    intro_id = api.post("/api/v1/introductions/", {"target": firms["supplier_slug"]}, format="json").json()["id"]
+    if state in ("approved", "introduced"):
+        api.force_authenticate(staff)
+        api.post(f"/api/v1/introductions/{intro_id}/approve/")
+    if state == "introduced":
+        for user in (firms["buyer"], firms["supplier"]):
+            api.force_authenticate(user)
+            api.post(f"/api/v1/introductions/{intro_id}/accept/")
+    unrelated = make_user("unrelated")
+    elsewhere = make_user("adama-volunteer")
+    elsewhere.volunteer_cities.set(City.objects.filter(slug="adama"))
+    users = {"anonymous": None, "firm_a": firms["buyer"], "firm_b": firms["supplier"], "unrelated": unrelated,
+             "volunteer_here": seongnam_volunteer, "volunteer_elsewhere": elsewhere, "staff": staff}
+    bodies = {"dismiss": {"reason": "timing"}, "outcome": {"outcome": "met"}}
+    for actor, status in zip(ACTORS, expected):
+        api.force_authenticate(users[actor])
+        url = f"/api/v1/introductions/{intro_id}/" + ("" if action == "retrieve" else f"{action}/")
+        response = api.get(url) if action == "retrieve" else api.post(url, bodies.get(action, {}), format="json")
+        assert response.status_code == status, (actor, response.content)
+        if status == 200 and action in ("approve", "dismiss", "accept", "decline"):
+            break  # the state changed; later columns would test another state
