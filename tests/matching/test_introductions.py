@@ -297,3 +297,24 @@ def test_permission_matrix(api, staff, firms, make_user, seongnam_volunteer, act
         assert response.status_code == status, (actor, response.content)
         if status == 200 and action in ("approve", "dismiss", "accept", "decline"):
             break  # the state changed; later columns would test another state
+
+
+@pytest.mark.parametrize("language", notifications.TEMPLATE_LANGUAGES)
+@pytest.mark.parametrize("kind", ["approved", "reminder", "introduced", "followup"])
+def test_every_email_renders_in_every_language(make_business, kind, language):
+    a = make_business(name="Front Range Brake Supply")
+    b = make_business(name="Frenos Baeza", city="chihuahua", offers_hs=["870830"])
+    introduction = Introduction.objects.create(business_a=a, business_b=b, status=Status.APPROVED,
+                                               reasons=[{"code": "x", "text": "A reason", "weight": 0.4}])
+    email = notifications.promise(key=f"render:{kind}:{language}", introduction=introduction, kind=kind, to=["x@y.example"],
+                                  language=language, context={"business": a, "other": b, "a": a, "b": b, "days": 30})
+    assert email.subject and "{" not in email.subject and "{" not in email.body
+    assert "Frenos Baeza" in email.subject + email.body
+
+
+def test_each_firm_gets_its_own_language(make_business, make_user):
+    spanish = make_business(name="Frenos Baeza", city="chihuahua", description_language="es-MX")
+    korean_owner = make_user("kim", preferred_language="ko")
+    korean = make_business(owner=korean_owner, name="Hanbit", city="seongnam", description_language="en")
+    amharic = make_business(name="Adama Sesame", city="adama", description_language="am")
+    assert [notifications.language_for(b) for b in (spanish, korean, amharic)] == ["es", "ko", "en"]
