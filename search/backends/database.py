@@ -83,17 +83,26 @@ class DatabaseBackend(BaseSearchBackend):
         return queryset
 
     def _match_condition(self, parsed):
-        """A Q matching the businesses whose tokens hold the query or whose codes it names."""
-        condition = Q(pk__in=[])
+        """A Q matching the businesses whose tokens hold the query or whose codes
+        it names: one IN (subquery) over a UNION, which both databases run as a
+        single semi-join (an OR of two subqueries makes PostgreSQL re-run them
+        for every row)."""
+        parts, params = [], []
         text = self._text_sql(parsed)
         if text is not None:
-            sql, params = text
-            condition |= Q(pk__in=RawSQL(f"SELECT matched.id FROM ({sql}) matched", params))
-        elif parsed.groups:
+            parts.append(f"SELECT matched.id FROM ({text[0]}) matched")
+            params += text[1]
+        if parsed.hs_codes:
+            marks = ", ".join(["%s"] * len(parsed.hs_codes))
+            parts.append(f"SELECT business_id FROM directory_businessterm WHERE kind IN ('offers', 'seeks') AND value IN ({marks})")
+            params += parsed.hs_codes
+        if parsed.naics_codes:
+            marks = ", ".join(["%s"] * len(parsed.naics_codes))
+            parts.append(f"SELECT business_id FROM directory_businessterm WHERE kind = 'naics' AND value IN ({marks})")
+            params += parsed.naics_codes
+        condition = Q(pk__in=RawSQL(" UNION ".join(parts), params)) if parts else Q(pk__in=[])
+        if text is None and parsed.groups:
             condition |= Q(pk__in=list(self._scan_scores(parsed)))
-        codes = self._code_condition(parsed)
-        if codes is not None:
-            condition |= Q(pk__in=BusinessTerm.objects.filter(codes).values("business_id"))
         return condition
 
     def _text_sql(self, parsed):
