@@ -8,11 +8,9 @@ to do.
 
 import itertools
 import time
-from collections import Counter
 
 from django.db import connection
-from django.db.models import Count, Q, Sum
-from django.db.models.expressions import RawSQL
+from django.db.models import Q, Sum
 from django.db.models.functions import Length
 
 from directory.models import Business, BusinessTerm
@@ -25,6 +23,8 @@ from .base import BaseSearchBackend, complementary_codes, eligible_partner_citie
 
 # A code match with no word in common still deserves a place, below good text matches.
 CODE_MATCH_SCORE = 0.5
+# Longer id lists are not sent to the database as IN (...) parameters.
+IN_LIST_LIMIT = 900
 
 
 class DatabaseBackend(BaseSearchBackend):
@@ -35,17 +35,17 @@ class DatabaseBackend(BaseSearchBackend):
         parsed = search_query.parse(query.text)
         queryset = self.filtered(query)
         if parsed.is_empty:
-            matched = queryset
             ordered_ids = list(queryset.order_by("name", "pk").values_list("pk", flat=True))
             scores = {}
         else:
-            # The match is a condition in SQL, not a list of ids, so a query
-            # matching most of a large network stays one statement.
-            matched = queryset.filter(self._match_condition(parsed))
             text_scores, code_matches = self._text_scores(parsed), self._code_matches(parsed)
+            # The filters and the match meet in Python: simple queries whose
+            # cost follows the network's size, where an IN (subquery) of the
+            # match could send a query planner astray.
             scores = {
                 pk: text_scores.get(pk, 0.0) + (CODE_MATCH_SCORE if pk in code_matches else 0.0)
-                for pk in matched.values_list("pk", flat=True)
+                for pk in queryset.values_list("pk", flat=True)
+                if pk in text_scores or pk in code_matches
             }
             ordered_ids = sorted(scores, key=lambda pk: (-scores[pk], pk))
         page_ids = ordered_ids[query.offset:query.offset + query.page_size]
@@ -54,7 +54,7 @@ class DatabaseBackend(BaseSearchBackend):
         return search_query.SearchResult(
             hits=hits,
             total=len(ordered_ids),
-            facets=self.facets(matched) if query.with_facets else {},
+            facets=self.facets(queryset, ordered_ids) if query.with_facets else {},
             took_ms=int((time.monotonic() - started) * 1000),
             backend=self.name,
         )
@@ -81,29 +81,6 @@ class DatabaseBackend(BaseSearchBackend):
         if query.verified is not None:
             queryset = queryset.filter(verified_at__isnull=not query.verified)
         return queryset
-
-    def _match_condition(self, parsed):
-        """A Q matching the businesses whose tokens hold the query or whose codes
-        it names: one IN (subquery) over a UNION, which both databases run as a
-        single semi-join (an OR of two subqueries makes PostgreSQL re-run them
-        for every row)."""
-        parts, params = [], []
-        text = self._text_sql(parsed)
-        if text is not None:
-            parts.append(f"SELECT matched.id FROM ({text[0]}) matched")
-            params += text[1]
-        if parsed.hs_codes:
-            marks = ", ".join(["%s"] * len(parsed.hs_codes))
-            parts.append(f"SELECT business_id FROM directory_businessterm WHERE kind IN ('offers', 'seeks') AND value IN ({marks})")
-            params += parsed.hs_codes
-        if parsed.naics_codes:
-            marks = ", ".join(["%s"] * len(parsed.naics_codes))
-            parts.append(f"SELECT business_id FROM directory_businessterm WHERE kind = 'naics' AND value IN ({marks})")
-            params += parsed.naics_codes
-        condition = Q(pk__in=RawSQL(" UNION ".join(parts), params)) if parts else Q(pk__in=[])
-        if text is None and parsed.groups:
-            condition |= Q(pk__in=list(self._scan_scores(parsed)))
-        return condition
 
     def _text_sql(self, parsed):
         """(SQL, params) selecting (id, score) of text matches, or None where the
@@ -163,33 +140,34 @@ class DatabaseBackend(BaseSearchBackend):
 
     # --- facets -------------------------------------------------------------------
 
-    def facets(self, matched):
-        """Facet counts over a queryset of the matching businesses."""
-        counts = {
-            "city": _count(matched, "city__slug"),
-            "country": _count(matched, "city__country"),
-            "relationship": _count(matched, "city__relationship"),
-        }
-        terms = BusinessTerm.objects.filter(business__in=matched.values("pk"))
-        # Languages spoken and the language the profile is written in, once per firm.
-        languages = {}
-        for business_id, value in matched.values_list("pk", "description_language"):
-            languages.setdefault(value, set()).add(business_id)
-        for business_id, value in terms.filter(kind="language").values_list("business_id", "value"):
-            languages.setdefault(value, set()).add(business_id)
-        counts["language"] = {value: len(members) for value, members in languages.items()}
-        chapters = terms.filter(kind__in=["offers", "seeks"], value__regex=r"^[0-9]{2}$")
-        counts["offers"] = Counter()
-        counts["seeks"] = Counter()
-        for kind, value, n in chapters.values_list("kind", "value").annotate(n=Count("business", distinct=True)):
-            counts[kind][value] = n
-        sectors = {}
-        for business_id, value in terms.filter(kind="naics", value__regex=r"^[0-9]{2}$").values_list("business_id", "value"):
-            sectors.setdefault(NAICS.COMBINED_SECTORS.get(value, value), set()).add(business_id)
-        counts["naics"] = {sector: len(members) for sector, members in sectors.items()}
-        counts["trade_role"] = dict(
-            terms.filter(kind="trade_role").values_list("value").annotate(n=Count("business", distinct=True))
+    def facets(self, queryset, ids):
+        """Facet counts over the matching businesses (`ids`, drawn from `queryset`).
+
+        Counted in Python from two plain queries over the filtered businesses,
+        narrowed by id in SQL only while the list stays short.
+        """
+        wanted = set(ids)
+        if len(wanted) <= IN_LIST_LIMIT:
+            queryset = queryset.filter(pk__in=wanted)
+        members = {facet: {} for facet in search_query.FACETS}
+
+        def add(facet, value, pk):
+            members[facet].setdefault(value, set()).add(pk)
+
+        rows = queryset.values_list("pk", "city__slug", "city__country", "city__relationship", "description_language")
+        for pk, city, country, relationship, language in rows:
+            if pk in wanted:
+                add("city", city, pk)
+                add("country", country, pk)
+                add("relationship", relationship, pk)
+                add("language", language, pk)
+        terms = BusinessTerm.objects.filter(business__in=queryset.values("pk")).filter(
+            Q(kind__in=["offers", "seeks", "naics"], value__regex=r"^[0-9]{2}$") | Q(kind__in=["trade_role", "language"])
         )
+        for pk, kind, value in terms.values_list("business_id", "kind", "value"):
+            if pk in wanted:
+                add(kind, NAICS.COMBINED_SECTORS.get(value, value) if kind == "naics" else value, pk)
+        counts = {facet: {value: len(pks) for value, pks in found.items()} for facet, found in members.items()}
         return {name: search_query.facet_list(name, counts[name]) for name in search_query.FACETS}
 
     def suggest(self, text, limit=5):
@@ -238,10 +216,6 @@ class DatabaseBackend(BaseSearchBackend):
             "outbox": OutboxEntry.objects.count(),
             "oldest_outbox_entry": oldest,
         }
-
-
-def _count(queryset, field):
-    return dict(queryset.order_by().values_list(field).annotate(n=Count("pk")))
 
 
 def _required_combinations(groups, required):
