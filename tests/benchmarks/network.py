@@ -89,21 +89,12 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+# The nine cities and their shares, as the demo network spreads them.
+from directory.demo_network import CITIES
+
 __all__ = ["generate", "build", "check", "Network", "CITIES", "HOME_CITY"]
 
 HOME_CITY = "Aurora"
-# name, ISO country, language, share of the network (percent): as in directory/demo_network.py
-CITIES = (
-    ("Aurora", "US", "en", 30),
-    ("Seongnam", "KR", "ko", 12),
-    ("New Taipei City", "TW", "zh-Hant", 10),
-    ("Chihuahua", "MX", "es", 10),
-    ("Zielona Góra", "PL", "pl", 8),
-    ("Adama", "ET", "am", 8),
-    ("Ilopango", "SV", "es", 7),
-    ("Jacó", "CR", "es", 7),
-    ("Antiguo Cuscatlán", "SV", "es", 8),
-)
 _CITY = {name: (country, lang) for name, country, lang, _ in CITIES}
 PARTNER_CITIES = tuple(name for name, *_ in CITIES if name != HOME_CITY)
 
