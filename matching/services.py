@@ -321,12 +321,7 @@ def approve_introduction(*, actor, introduction, message=""):
         introduction.decided_at = now
         introduction.save()
         _event(introduction, actor, "approved", from_status, note=message)
-        for business in _pair(introduction):
-            notifications.promise(
-                key=f"introduction:{introduction.pk}:approved:{business.pk}", introduction=introduction, kind="approved",
-                to=notifications.recipients_of(business), language=notifications.language_for(business),
-                context={"business": business, "other": _other(introduction, business)},
-            )
+        _promise_to_each_firm(introduction, kind="approved")
     return introduction
 
 
@@ -430,14 +425,7 @@ def remind_and_expire(*, now=None):
                 continue
             introduction.reminder_sent_at = now
             introduction.save()
-            for business in _pair(introduction):
-                if getattr(introduction, f"accepted_{introduction.side_of(business.pk)}_at") is None:
-                    notifications.promise(
-                        key=f"introduction:{introduction.pk}:reminder:{business.pk}", introduction=introduction,
-                        kind="reminder", to=notifications.recipients_of(business),
-                        language=notifications.language_for(business),
-                        context={"business": business, "other": _other(introduction, business)},
-                    )
+            _promise_to_each_firm(introduction, kind="reminder", only_waiting=True)
             _event(introduction, None, "reminded", Status.APPROVED, Status.APPROVED)
             reminded += 1
     return reminded, expired
@@ -458,13 +446,7 @@ def send_followups(*, now=None):
                     continue
                 introduction.followups_sent = [*introduction.followups_sent, days]
                 introduction.save()
-                for business in _pair(introduction):
-                    notifications.promise(
-                        key=f"introduction:{introduction.pk}:followup{days}:{business.pk}", introduction=introduction,
-                        kind="followup", to=notifications.recipients_of(business),
-                        language=notifications.language_for(business),
-                        context={"business": business, "other": _other(introduction, business), "days": days},
-                    )
+                _promise_to_each_firm(introduction, kind="followup", key=f"followup{days}", context={"days": days})
                 _event(introduction, None, f"followup_{days}", Status.INTRODUCED, Status.INTRODUCED)
                 sent += 1
     return sent
@@ -493,9 +475,18 @@ def _pair(introduction):
     return businesses[introduction.business_a_id], businesses[introduction.business_b_id]
 
 
-def _other(introduction, business):
+def _promise_to_each_firm(introduction, *, kind, key=None, context=None, only_waiting=False):
+    """One email per firm, about the other, in its own language; with
+    `only_waiting`, only to a firm that has not accepted yet."""
     a, b = _pair(introduction)
-    return b if business.pk == a.pk else a
+    for business, other in ((a, b), (b, a)):
+        if only_waiting and getattr(introduction, f"accepted_{introduction.side_of(business.pk)}_at"):
+            continue
+        notifications.promise(
+            key=f"introduction:{introduction.pk}:{key or kind}:{business.pk}", introduction=introduction, kind=kind,
+            to=notifications.recipients_of(business), language=notifications.language_for(business),
+            context={"business": business, "other": other, **(context or {})},
+        )
 
 
 def _acting_side(actor, introduction, business):
