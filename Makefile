@@ -25,10 +25,11 @@ demo: install
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py run_matching --full --sync
-	@echo "Serving on http://127.0.0.1:$(PORT)/api/v1/  (API docs: /api/docs/, admin: /admin/)"
+	@echo "Serving on http://127.0.0.1:$(PORT)/  (sign in at /accounts/login/ with an account above; API: /api/v1/, /api/docs/; admin: /admin/)"
 	DJANGO_DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 services:
+	bash tests/services/chromium.sh
 	bash tests/services/postgres.sh start
 	bash tests/services/redis.sh start
 	bash tests/services/elasticsearch.sh start

@@ -1,6 +1,11 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from directory import views as directory_views
+from matching import views as matching_views
+from search import views as search_views
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -9,4 +14,35 @@ urlpatterns = [
     path("api/v1/", include("matching.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("i18n/setlang/", directory_views.set_language, name="set_language"),
 ]
+
+# The pages, under a language prefix (/es/directory/). An address without one
+# redirects to the visitor's language, from their cookie or Accept-Language.
+urlpatterns += i18n_patterns(
+    path("", directory_views.home, name="home"),
+    path("directory/", search_views.directory, name="directory"),
+    path("b/<str:slug>/", directory_views.profile, name="profile"),
+    path("b/<str:slug>/request-introduction/", matching_views.request_introduction, name="request-introduction"),
+    path("cities/<slug:slug>/", directory_views.city, name="city"),
+    # A firm's own desk.
+    path("me/", directory_views.me, name="me"),
+    path("me/firms/new/", directory_views.business_create, name="business-create"),
+    path("me/firms/<str:slug>/edit/", directory_views.business_edit, name="business-edit"),
+    path("me/firms/<str:slug>/<str:action>/", directory_views.business_action, name="business-action"),
+    path("me/account/", directory_views.account, name="account"),
+    path("me/account/data.json", directory_views.account_export, name="account-export"),
+    path("me/account/delete/", directory_views.account_delete, name="account-delete"),
+    path("me/introductions/", matching_views.my_introductions, name="my-introductions"),
+    path("me/introductions/<int:pk>/<str:action>/", matching_views.introduction_answer, name="introduction-answer"),
+    # Staff and volunteers.
+    path("staff/", directory_views.staff_desk, name="staff-desk"),
+    path("staff/profiles/", directory_views.moderation_queue, name="moderation-queue"),
+    path("staff/profiles/<str:slug>/<str:action>/", directory_views.moderate, name="moderate"),
+    path("staff/introductions/", matching_views.introduction_queue, name="introduction-queue"),
+    path("staff/introductions/bulk/", matching_views.introduction_bulk, name="introduction-bulk"),
+    path("staff/introductions/<int:pk>/<str:action>/", matching_views.introduction_decide, name="introduction-decide"),
+    path("staff/runs/", matching_views.match_runs, name="match-runs"),
+    path("staff/metrics/", matching_views.metrics, name="metrics"),
+    path("accounts/", include("allauth.urls")),
+)

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class User(AbstractUser):
@@ -22,10 +23,10 @@ class User(AbstractUser):
 
 class City(models.Model):
     class Relationship(models.TextChoices):
-        HOME = "home", "Home city"
-        SISTER = "sister", "Sister city"
-        FRIENDSHIP = "friendship", "Friendship city"
-        STRATEGIC_EXCHANGE = "strategic_exchange", "Strategic exchange"
+        HOME = "home", _("Home city")
+        SISTER = "sister", _("Sister city")
+        FRIENDSHIP = "friendship", _("Friendship city")
+        STRATEGIC_EXCHANGE = "strategic_exchange", _("Strategic exchange")
 
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=120, unique=True)
@@ -64,29 +65,29 @@ class BusinessQuerySet(models.QuerySet):
 
 class Business(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PENDING_REVIEW = "pending_review", "Pending review"
-        PUBLISHED = "published", "Published"
-        REJECTED = "rejected", "Rejected"
-        SUSPENDED = "suspended", "Suspended"
-        ARCHIVED = "archived", "Archived"
+        DRAFT = "draft", _("Draft")
+        PENDING_REVIEW = "pending_review", _("Pending review")
+        PUBLISHED = "published", _("Published")
+        REJECTED = "rejected", _("Rejected")
+        SUSPENDED = "suspended", _("Suspended")
+        ARCHIVED = "archived", _("Archived")
 
     class Employees(models.TextChoices):
         MICRO = "1-9", "1–9"
         SMALL = "10-49", "10–49"
         MEDIUM = "50-249", "50–249"
         LARGE = "250-999", "250–999"
-        VERY_LARGE = "1000+", "1,000 or more"
+        VERY_LARGE = "1000+", _("1,000 or more")
 
     class TradeRole(models.TextChoices):
-        EXPORTER = "exporter", "Exporter"
-        IMPORTER = "importer", "Importer"
-        MANUFACTURER = "manufacturer", "Manufacturer"
-        DISTRIBUTOR = "distributor", "Distributor"
-        SERVICE_PROVIDER = "service_provider", "Service provider"
-        INVESTOR = "investor", "Investor"
-        SEEKING_INVESTMENT = "seeking_investment", "Seeking investment"
-        JOINT_VENTURE = "joint_venture", "Joint venture"
+        EXPORTER = "exporter", _("Exporter")
+        IMPORTER = "importer", _("Importer")
+        MANUFACTURER = "manufacturer", _("Manufacturer")
+        DISTRIBUTOR = "distributor", _("Distributor")
+        SERVICE_PROVIDER = "service_provider", _("Service provider")
+        INVESTOR = "investor", _("Investor")
+        SEEKING_INVESTMENT = "seeking_investment", _("Seeking investment")
+        JOINT_VENTURE = "joint_venture", _("Joint venture")
 
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=220, unique=True, allow_unicode=True)
@@ -129,6 +130,9 @@ class Business(models.Model):
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Set when the firm's only owner deleted their account: the profile stays
+    # archived for the other firms' introduction history, its private fields gone.
+    erased_at = models.DateTimeField(null=True, blank=True)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
@@ -154,6 +158,10 @@ class Business(models.Model):
         return expires_at is not None and expires_at < (now or timezone.now())
 
     @property
+    def trade_role_labels(self):
+        return [self.TradeRole(r).label if r in self.TradeRole.values else r for r in self.trade_roles or []]
+
+    @property
     def is_public(self):
         return self.status == self.Status.PUBLISHED and not self.is_expired()
 
@@ -167,11 +175,11 @@ class BusinessTerm(models.Model):
     """
 
     class Kind(models.TextChoices):
-        NAICS = "naics", "NAICS code"
-        OFFERS = "offers", "Offers HS code"
-        SEEKS = "seeks", "Seeks HS code"
-        TRADE_ROLE = "trade_role", "Trade role"
-        LANGUAGE = "language", "Language"
+        NAICS = "naics", _("NAICS code")
+        OFFERS = "offers", _("Offers HS code")
+        SEEKS = "seeks", _("Seeks HS code")
+        TRADE_ROLE = "trade_role", _("Trade role")
+        LANGUAGE = "language", _("Language")
 
     business = models.ForeignKey(Business, on_delete=models.CASCADE, related_name="terms")
     kind = models.CharField(max_length=12, choices=Kind.choices)

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -111,3 +111,87 @@ def profiles_due_for_reminder(*, now=None):
         .filter(Q(expiry_reminder_sent_at__isnull=True) | Q(expiry_reminder_sent_at__lt=F("confirmed_at")))
         .select_related("owner", "city")
     )
+
+
+def cities_with_counts(*, now=None):
+    """Every city of the network, home city first, with its number of listed firms."""
+    public = Business.objects.public(now)
+    counts = dict(public.values_list("city_id").annotate(n=Count("pk")).values_list("city_id", "n"))
+    cities = list(City.objects.all())
+    for city in cities:
+        city.listed = counts.get(city.pk, 0)
+    return sorted(cities, key=lambda c: (c.relationship != City.Relationship.HOME, c.name))
+
+
+def managed_businesses(*, viewer):
+    return Business.objects.filter(pk__in=viewer.managed_ids).select_related("city").order_by("name")
+
+
+def moderation_queue(*, viewer, status=Business.Status.PENDING_REVIEW):
+    """Profiles waiting for a moderator, oldest submission first: every city for
+    staff, a volunteer's own cities otherwise."""
+    queryset = Business.objects.filter(status=status).select_related("city", "owner")
+    if not viewer.is_staff:
+        queryset = queryset.filter(city_id__in=viewer.volunteer_city_ids)
+    return queryset.order_by("submitted_at", "pk")
+
+
+def may_use_staff_desk(viewer):
+    return viewer.is_staff or bool(viewer.volunteer_city_ids) or (
+        viewer.user is not None and City.objects.filter(coordinator=viewer.user).exists()
+    )
+
+
+# Everything a person may take away with them (the GDPR right of access).
+EXPORTED_BUSINESS_FIELDS = (
+    "slug", "name", "address", "website", "founded_year", "employees", "description", "description_language",
+    "naics", "offers_hs", "offers_text", "seeks_hs", "seeks_text", "trade_roles", "languages", "certifications",
+    "contact_name", "contact_email", "contact_phone", "status", "moderation_note", "submitted_at",
+    "published_at", "confirmed_at", "verified_at", "created_at", "updated_at",
+)
+
+
+def personal_data(*, user):
+    """Everything held about a person and the firms they manage, as plain data:
+    the account, each firm with its history, its introductions as the firm may
+    see them, and the emails sent to them."""
+    # Matching builds on the directory; this is the one read that spans both.
+    from allauth.account.models import EmailAddress
+
+    from matching import selectors as matching_selectors
+
+    viewer = viewer_for(user)
+    firms = []
+    for business in managed_businesses(viewer=viewer).prefetch_related("events__actor"):
+        record = {name: _plain(getattr(business, name)) for name in EXPORTED_BUSINESS_FIELDS}
+        record["city"] = business.city.name
+        record["role"] = "owner" if business.owner_id == user.pk else "member"
+        record["events"] = [
+            {"action": e.action, "from_status": e.from_status, "to_status": e.to_status, "note": e.note,
+             "by": e.actor.username if e.actor else None, "at": _plain(e.created_at)}
+            for e in business.events.all()
+        ]
+        firms.append(record)
+    return {
+        "exported_at": _plain(timezone.now()),
+        "account": {
+            "username": user.username,
+            "email": user.email,
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "preferred_language": user.preferred_language,
+            "date_joined": _plain(user.date_joined),
+            "last_login": _plain(user.last_login),
+            "email_addresses": [
+                {"email": a.email, "verified": a.verified, "primary": a.primary}
+                for a in EmailAddress.objects.filter(user=user).order_by("pk")
+            ],
+        },
+        "firms": firms,
+        "introductions": matching_selectors.introductions_for_export(viewer=viewer),
+        "emails": matching_selectors.emails_for_export(viewer=viewer, address=user.email),
+    }
+
+
+def _plain(value):
+    return value.isoformat() if hasattr(value, "isoformat") else value

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.text import slugify
@@ -231,9 +232,10 @@ def remind_expiring_profiles(*, now=None):
 
 
 def _send_expiry_reminder(business, recipient):
-    language = (business.owner.preferred_language if business.owner else "") or "en"
+    language = supported_language(business.owner.preferred_language if business.owner else "")
     with translation.override(language):
-        context = {"business": business, "expires_at": business.expires_at}
+        context = {"business": business, "expires_at": business.expires_at,
+                   "link": f"{settings.SITE_URL}/{language}/me/"}
         subject = render_to_string("directory/email/expiry_reminder_subject.txt", context).strip()
         body = render_to_string("directory/email/expiry_reminder.txt", context)
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient])
@@ -393,3 +395,79 @@ def _require_complete(business):
         errors["offers_text"] = "Say what the firm offers or seeks (HS codes or words)."
     if errors:
         raise ValidationError(errors)
+
+
+# --- accounts and personal data ------------------------------------------------------
+
+
+def supported_language(tag, default=settings.LANGUAGE_CODE):
+    """The interface language closest to a BCP 47 tag ("zh-Hant-TW" -> "zh-hant",
+    "es-MX" -> "es"), or `default` when the network does not speak it."""
+    tag = (tag or "").lower().replace("_", "-")
+    codes = [code for code, _ in settings.LANGUAGES]
+    if tag in codes:
+        return tag
+    base = tag.split("-")[0]
+    if base == "zh":
+        return "zh-hant"
+    return base if base in codes else default
+
+
+def set_preferred_language(*, user, language):
+    """Remember the language a person chose; their pages and emails follow it."""
+    language = supported_language(language)
+    if user.preferred_language != language:
+        user.preferred_language = language
+        user.save(update_fields=["preferred_language"])
+    return language
+
+
+ERASED_FIELDS = ("contact_name", "contact_email", "contact_phone", "address")
+
+
+def delete_account(*, user):
+    """A person leaves the network and takes their data with them.
+
+    A firm they owned alone is archived and its private fields erased; it stays
+    as a row so the other firms keep their introduction history, where it now
+    shows as a former member. A firm with other members passes to one of them.
+    Their address is taken out of the stored emails, and the account deleted.
+    """
+    from matching.models import OutgoingEmail  # matching builds on the directory, not the reverse
+
+    now = timezone.now()
+    with transaction.atomic():
+        firm_ids = list(Business.objects.filter(Q(owner=user) | Q(members=user)).values_list("pk", flat=True))
+        for business in Business.objects.select_for_update().filter(owner=user).order_by("pk"):
+            successor = business.members.exclude(pk=user.pk).order_by("pk").first()
+            if successor is not None:
+                business.owner = successor
+                business.members.remove(successor)
+                business.save()
+                _record(business, actor=None, action="owner_changed", note="the owner deleted their account")
+                continue
+            for name in ERASED_FIELDS:
+                setattr(business, name, "")
+            business.erased_at = now
+            business.owner = None
+            if business.status == Status.ARCHIVED:
+                business.save()
+                indexing.business_changed(business)
+            else:
+                _move(business, actor=None, action="archived", to=Status.ARCHIVED, note="the owner deleted their account")
+            _record(business, actor=None, action="erased", note="private fields erased at the owner's request")
+        for business in Business.objects.filter(members=user):
+            business.members.remove(user)
+            _record(business, actor=None, action="member_left")
+        if user.email:
+            address = user.email.lower()
+            their_emails = OutgoingEmail.objects.select_for_update().filter(
+                Q(introduction__business_a_id__in=firm_ids) | Q(introduction__business_b_id__in=firm_ids)
+            )
+            for email in their_emails:
+                to = [a for a in email.to if a.lower() != address]
+                cc = [a for a in email.cc if a.lower() != address]
+                if (to, cc) != (email.to, email.cc):
+                    email.to, email.cc = to, cc
+                    email.save(update_fields=["to", "cc"])
+        user.delete()

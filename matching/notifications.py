@@ -15,12 +15,13 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from search.analysis import base_language
+from directory.services import supported_language
 
 from .models import OutgoingEmail
 
 logger = logging.getLogger(__name__)
-TEMPLATE_LANGUAGES = ("en", "es", "ko")
+# Emails are written once and translated in the project's catalogues.
+TEMPLATE_LANGUAGES = tuple(code for code, _ in settings.LANGUAGES)
 
 
 def language_for(business):
@@ -28,9 +29,10 @@ def language_for(business):
     language it writes its profile in, else English."""
     preferred = business.owner.preferred_language if business.owner_id else ""
     for tag in (preferred, business.description_language):
-        if base_language(tag) in TEMPLATE_LANGUAGES:
-            return base_language(tag)
-    return "en"
+        language = supported_language(tag, default=None)
+        if language:
+            return language
+    return settings.LANGUAGE_CODE
 
 
 def recipients_of(business):
@@ -43,9 +45,9 @@ def promise(*, key, introduction, kind, to, language, cc=(), context=None):
     """Store an email to send after commit; a second promise with the same key is the first."""
     if not to:
         return None
-    context = {"introduction": introduction, "site": settings.SITE_URL, **(context or {})}
+    context = {"introduction": introduction, "site": settings.SITE_URL, "language": language, **(context or {})}
     with translation.override(language):
-        rendered = render_to_string(f"matching/email/{kind}.{language}.txt", context)
+        rendered = render_to_string(f"matching/email/{kind}.txt", context)
     subject, _, body = rendered.strip().partition("\n")
     email, created = OutgoingEmail.objects.get_or_create(
         key=key,

@@ -11,7 +11,7 @@ from directory.models import Business, City
 from search.query import inferred_hs_codes
 
 from . import engine
-from .models import Introduction
+from .models import Introduction, OutgoingEmail
 
 
 def profile_for(business, *, now=None):
@@ -146,3 +146,85 @@ def introduction_funnel(*, queryset=None):
             **{f"median_days_{name}": round(median(values), 1) if values else None for name, values in days.items()},
         })
     return rows
+
+
+def introductions_for_export(*, viewer):
+    """A firm's introductions as it may see them, for its data export: the
+    history without staff-only notes, the counterpart's contact once introduced."""
+    rows = []
+    for introduction in Introduction.objects.filter(_firm_visible(viewer)).select_related(
+        "business_a__city", "business_b__city"
+    ).prefetch_related("events").order_by("created_at", "pk"):
+        own, other = (
+            (introduction.business_a, introduction.business_b)
+            if introduction.business_a_id in viewer.managed_ids
+            else (introduction.business_b, introduction.business_a)
+        )
+        counterpart = counterpart_for(introduction=introduction, viewer=viewer)
+        rows.append({
+            "id": introduction.pk,
+            "firm": own.slug,
+            "counterpart": display_name(other),
+            "status": introduction.status,
+            "message": introduction.message,
+            "approval_message": introduction.approval_message,
+            "outcome": introduction.outcome,
+            "outcome_note": introduction.outcome_note,
+            "created_at": introduction.created_at.isoformat(),
+            "introduced_at": introduction.introduced_at.isoformat() if introduction.introduced_at else None,
+            "counterpart_contact": None if counterpart is None else {
+                "name": counterpart.contact_name, "email": counterpart.contact_email,
+                "phone": counterpart.contact_phone,
+            },
+            "history": [
+                {"action": e.action, "from_status": e.from_status, "to_status": e.to_status,
+                 "at": e.created_at.isoformat()}
+                for e in introduction.events.all() if not e.staff_only
+            ],
+        })
+    return rows
+
+
+def emails_for_export(*, viewer, address):
+    """The workflow emails sent to this address about the viewer's firms."""
+    if not address:
+        return []
+    own = Q(introduction__business_a_id__in=viewer.managed_ids) | Q(introduction__business_b_id__in=viewer.managed_ids)
+    address = address.lower()
+    return [
+        {"subject": email.subject, "body": email.body, "language": email.language,
+         "created_at": email.created_at.isoformat(), "sent_at": email.sent_at.isoformat() if email.sent_at else None}
+        for email in OutgoingEmail.objects.filter(own).order_by("created_at", "pk")
+        if address in {a.lower() for a in [*email.to, *email.cc]}
+    ]
+
+
+def display_name(business):
+    """A firm's name as the other side of an introduction sees it; a firm whose
+    owner deleted their account is no longer named."""
+    from django.utils.translation import gettext
+
+    return gettext("a former member") if business.erased_at else business.name
+
+
+def introduced_to(*, viewer, business):
+    """Whether one of the viewer's firms was introduced to this business, which
+    is what earns the sight of its contact."""
+    if not viewer.managed_ids:
+        return False
+    pair = (Q(business_a_id=business.pk, business_b_id__in=viewer.managed_ids)
+            | Q(business_b_id=business.pk, business_a_id__in=viewer.managed_ids))
+    return Introduction.objects.filter(pair, status=Introduction.Status.INTRODUCED).exists()
+
+
+def open_queue(*, viewer):
+    """Introductions waiting for a staff decision that this viewer may take."""
+    return visible_introductions(viewer=viewer).filter(
+        status__in=(Introduction.Status.PROPOSED, Introduction.Status.REQUESTED)
+    )
+
+
+def recent_runs():
+    from .models import MatchRun
+
+    return MatchRun.objects.order_by("-started_at", "-pk")

@@ -11,6 +11,8 @@ import re
 from functools import lru_cache
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext
+
 from directory import taxonomy
 from directory.models import Business, City
 
@@ -145,12 +147,12 @@ def explain(business, parsed):
     naics = set(taxonomy.with_ancestors(business.naics, "naics"))
     for entry in parsed.hs_entries:
         if entry.code in offers:
-            reasons.append(f"offers HS {entry.code} — {entry.title}")
+            reasons.append(gettext("offers HS %(code)s — %(title)s") % {"code": entry.code, "title": entry.title})
         if entry.code in seeks:
-            reasons.append(f"seeks HS {entry.code} — {entry.title}")
+            reasons.append(gettext("seeks HS %(code)s — %(title)s") % {"code": entry.code, "title": entry.title})
     for entry in parsed.naics_entries:
         if entry.code in naics:
-            reasons.append(f"works in NAICS {entry.code} — {entry.title}")
+            reasons.append(gettext("works in NAICS %(code)s — %(title)s") % {"code": entry.code, "title": entry.title})
     return reasons
 
 

@@ -80,3 +80,9 @@ def _suggest_businesses(text, *, limit):
     ids = _ask("suggest", text, limit)
     found = Business.objects.in_bulk(ids)
     return [found[pk] for pk in ids if pk in found]
+
+
+def code_entries(scheme, codes):
+    """Taxonomy entries for a profile's codes, in its order, for display."""
+    found = taxonomy.by_name(scheme)
+    return [found.get(code) or taxonomy.Entry(code=code, title="", level="") for code in codes or []]

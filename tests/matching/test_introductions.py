@@ -317,4 +317,4 @@ def test_each_firm_gets_its_own_language(make_business, make_user):
     korean_owner = make_user("kim", preferred_language="ko")
     korean = make_business(owner=korean_owner, name="Hanbit", city="seongnam", description_language="en")
     amharic = make_business(name="Adama Sesame", city="adama", description_language="am")
-    assert [notifications.language_for(b) for b in (spanish, korean, amharic)] == ["es", "ko", "en"]
+    assert [notifications.language_for(b) for b in (spanish, korean, amharic)] == ["es", "ko", "am"]

@@ -1,6 +1,8 @@
 import json
 import tempfile
 
+from allauth.account.models import EmailAddress
+
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -14,6 +16,7 @@ ACCOUNTS = [
     # username, password, is_staff, role
     ("staff", "aurora-demo-staff", True, "full staff"),
     ("owner", "aurora-demo-owner", False, "owner of an Aurora firm"),
+    ("partner", "aurora-demo-partner", False, "owner of a Seongnam firm"),
     ("volunteer", "aurora-demo-volunteer", False, "country-committee volunteer for Seongnam"),
 ]
 
@@ -51,9 +54,17 @@ class Command(BaseCommand):
             user.email = f"{username}@aurora-network.example"
             user.set_password(password)
             user.save()
+            # Demo addresses count as verified, so the accounts sign in at once.
+            EmailAddress.objects.update_or_create(
+                user=user, email=user.email, defaults={"verified": True, "primary": True}
+            )
             self.stdout.write(f"  {role:45} username {username:10} password {password}")
-        owner = User.objects.get(username="owner")
-        firm = Business.objects.filter(city__relationship=City.Relationship.HOME).order_by("external_id").first()
-        if firm and firm.owner_id is None:
-            services.assign_owner(actor=User.objects.get(username="staff"), business=firm, owner=owner)
+        staff = User.objects.get(username="staff")
+        for username, firms in (
+            ("owner", Business.objects.filter(city__relationship=City.Relationship.HOME)),
+            ("partner", Business.objects.filter(city__slug="seongnam")),
+        ):
+            firm = firms.order_by("external_id").first()
+            if firm and firm.owner_id is None:
+                services.assign_owner(actor=staff, business=firm, owner=User.objects.get(username=username))
         User.objects.get(username="volunteer").volunteer_cities.set(City.objects.filter(slug="seongnam"))
