@@ -116,7 +116,9 @@ LANGUAGES = [
 ]
 # Django ships no Amharic locale; its name must be known before LANGUAGES can use it.
 LANG_INFO.setdefault("am", {"bidi": False, "code": "am", "name": "Amharic", "name_local": "አማርኛ"})
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The project's own strings first, then Amharic for the Django and allauth strings
+# the pages show (neither ships an Amharic catalogue).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "libraries"]
 TIME_ZONE = "America/Denver"
 USE_I18N = True
 USE_TZ = True

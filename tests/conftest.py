@@ -1,3 +1,5 @@
+import uuid
+
 import pytest
 from rest_framework.test import APIClient
 
@@ -83,6 +85,17 @@ def make_business(db, staff):
         return business
 
     return make
+
+
+@pytest.fixture
+def es_prefix(settings):
+    """A prefix of its own for each test, and every index under it removed after."""
+    settings.ELASTICSEARCH_INDEX_PREFIX = f"test_{uuid.uuid4().hex[:10]}_"
+    yield settings.ELASTICSEARCH_INDEX_PREFIX
+    from search.backends import get_search_backend
+
+    backend = get_search_backend("elasticsearch")
+    backend.delete_all()
 
 
 @pytest.fixture

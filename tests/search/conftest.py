@@ -1,4 +1,3 @@
-import uuid
 from datetime import timedelta
 
 import pytest
@@ -13,15 +12,6 @@ from tests.conftest import profile_data
 # The contract suite runs once per backend. The database backend also runs in
 # the SQLite pass of `make test`; Elasticsearch needs the node `make test` starts.
 BACKENDS = [pytest.param("elasticsearch", id="elasticsearch"), pytest.param("database", id="database", marks=pytest.mark.sqlite)]
-
-
-@pytest.fixture
-def es_prefix(settings):
-    """A prefix of its own for each test, and every index under it removed after."""
-    settings.ELASTICSEARCH_INDEX_PREFIX = f"test_{uuid.uuid4().hex[:10]}_"
-    yield settings.ELASTICSEARCH_INDEX_PREFIX
-    backend = get_search_backend("elasticsearch")
-    backend.delete_all()
 
 
 @pytest.fixture(params=BACKENDS)
