@@ -2,19 +2,20 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 
 class MatchRun(models.Model):
     """One matching run: what it looked at and what it proposed."""
 
     class Mode(models.TextChoices):
-        FULL = "full", "Full"
-        INCREMENTAL = "incremental", "Incremental"
+        FULL = "full", _("Full")
+        INCREMENTAL = "incremental", _("Incremental")
 
     class Status(models.TextChoices):
-        RUNNING = "running", "Running"
-        SUCCEEDED = "succeeded", "Succeeded"
-        FAILED = "failed", "Failed"
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
 
     mode = models.CharField(max_length=12, choices=Mode.choices)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
@@ -59,26 +60,26 @@ class Introduction(models.Model):
     unordered pair (business_a has the smaller id), whatever happened to it."""
 
     class Status(models.TextChoices):
-        REQUESTED = "requested", "Requested by a firm"
-        PROPOSED = "proposed", "Proposed by matching"
-        APPROVED = "approved", "Approved by staff"
-        DISMISSED = "dismissed", "Dismissed by staff"
-        DECLINED = "declined", "Declined by a firm"
-        INTRODUCED = "introduced", "Introduced"
-        EXPIRED = "expired", "Expired"
+        REQUESTED = "requested", _("Requested by a firm")
+        PROPOSED = "proposed", _("Proposed by matching")
+        APPROVED = "approved", _("Approved by staff")
+        DISMISSED = "dismissed", _("Dismissed by staff")
+        DECLINED = "declined", _("Declined by a firm")
+        INTRODUCED = "introduced", _("Introduced")
+        EXPIRED = "expired", _("Expired")
 
     class DismissReason(models.TextChoices):
-        NOT_RELEVANT = "not_relevant", "Not a real fit"
-        DUPLICATE = "duplicate", "Duplicate of another introduction"
-        PROFILE_QUALITY = "profile_quality", "A profile is incomplete or doubtful"
-        TIMING = "timing", "Not the right time"
-        OTHER = "other", "Other"
+        NOT_RELEVANT = "not_relevant", _("Not a real fit")
+        DUPLICATE = "duplicate", _("Duplicate of another introduction")
+        PROFILE_QUALITY = "profile_quality", _("A profile is incomplete or doubtful")
+        TIMING = "timing", _("Not the right time")
+        OTHER = "other", _("Other")
 
     class Outcome(models.TextChoices):
-        MET = "met", "They met"
-        NEGOTIATING = "negotiating", "Negotiating"
-        DEAL = "deal", "Deal signed"
-        NO_FIT = "no_fit", "No fit"
+        MET = "met", _("They met")
+        NEGOTIATING = "negotiating", _("Negotiating")
+        DEAL = "deal", _("Deal signed")
+        NO_FIT = "no_fit", _("No fit")
 
     business_a = models.ForeignKey("directory.Business", on_delete=models.CASCADE, related_name="+")
     business_b = models.ForeignKey("directory.Business", on_delete=models.CASCADE, related_name="+")

@@ -114,7 +114,7 @@ def introduction_funnel(*, queryset=None):
     `accepted` counts introductions at least one firm accepted; `met` counts
     any outcome beyond "no fit" (met, negotiating, deal).
     """
-    queryset = (queryset or Introduction.objects.all()).select_related("business_a__city", "business_b__city")
+    queryset = (Introduction.objects.all() if queryset is None else queryset).select_related("business_a__city", "business_b__city")
     groups = {}
     for intro in queryset.order_by():
         cities = sorted((intro.business_a.city.slug, intro.business_b.city.slug))
