@@ -25,6 +25,8 @@ demo: install
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py run_matching --full --sync
+	EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend $(BIN)/python manage.py demo_history
+	$(BIN)/python manage.py load_demo --accounts-only
 	@echo "Serving on http://127.0.0.1:$(PORT)/  (sign in at /accounts/login/ with an account above; API: /api/v1/, /api/docs/; admin: /admin/)"
 	DJANGO_DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 

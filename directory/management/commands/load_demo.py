@@ -27,8 +27,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--count", type=int, default=360)
         parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument("--accounts-only", action="store_true", help="Only (re)create and print the demo accounts.")
 
-    def handle(self, *args, count, seed, **options):
+    def handle(self, *args, count, seed, accounts_only, **options):
+        if accounts_only:
+            self.stdout.write("Demo accounts (sign in at /accounts/login/ with the username or its @aurora-network.example email):")
+            self._accounts()
+            return
         records = demo_network.generate(count=count, seed=seed)
         with tempfile.NamedTemporaryFile("w", suffix=".jsonl", encoding="utf-8") as handle:
             for record in records:
