@@ -69,6 +69,10 @@ def english_patterns():
         if len(text) < 2 or not re.search(r"[A-Za-z]{2}", text):
             continue
         if "%(" in text or "{" in text:
+            # "%(a)s and %(b)s" would match any English data with "and" in it.
+            literal = re.sub(r"%\(\w+\)[sd]", " ", text)
+            if len(re.findall(r"[A-Za-z]{2,}", literal)) < 2:
+                continue
             pattern = re.escape(text)
             pattern = re.sub(r"%\\\(\w+\\\)[sd]", ".+", pattern)
             patterns.append((msgid, re.compile(pattern + "$")))
