@@ -77,3 +77,4 @@ def open_page(browser, live_server, request):
                     pass
     for context in contexts:
         context.close()
+
