@@ -29,7 +29,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kombu.exceptions import OperationalError
 
 from directory.models import Business, City
-from directory.selectors import viewer_for, visible_businesses
+from directory.selectors import may_use_staff_desk, viewer_for, visible_businesses
 
 from . import charts, selectors, services, tasks
 from .models import Introduction, MatchRun
@@ -356,7 +356,7 @@ def metrics(request):
 def _desk_viewer(request):
     """The viewer, if they work the staff desk: staff, a city's volunteers, or its coordinator."""
     viewer = viewer_for(request.user)
-    if not (viewer.is_staff or viewer.volunteer_city_ids or _coordinated_city_ids(request.user)):
+    if not may_use_staff_desk(viewer):
         raise PermissionDenied
     return viewer
 

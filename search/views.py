@@ -62,5 +62,6 @@ def _querystring(current, **changes):
             params.pop(key, None)
         else:
             params[key] = str(value)
-    params.pop("page", None) if changes.get("page") == 1 else None
+    if changes.get("page") == 1:
+        params.pop("page", None)  # page one is the address without a page
     return "?" + params.urlencode() if params else "?"
