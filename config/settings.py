@@ -277,6 +277,10 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "ENUM_NAME_OVERRIDES": {
+        "ProfileFlagStatusEnum": "directory.models.ProfileFlag.Status",
+        "ProfileFlagReasonEnum": "directory.models.ProfileFlag.Reason",
+    },
 }
 
 LOGGING = {

@@ -282,6 +282,17 @@ class ProfileFlag(models.Model):
     def __str__(self):
         return f"{self.kind} flag on {self.business_id} ({self.status})"
 
+    # What directory.duplicates says two profiles share, as a moderator reads it.
+    MATCH_LABELS = {
+        "website": _("the same website"),
+        "contact_email": _("the same contact email"),
+        "name": _("a near-identical name in the same city"),
+    }
+
+    @property
+    def matched_on_labels(self):
+        return [str(self.MATCH_LABELS.get(match, match)) for match in self.matched_on]
+
     def newer_and_older(self):
         """For a duplicate flag: (the profile listed later, the one listed first),
         the direction a merge goes."""

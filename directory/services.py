@@ -486,6 +486,9 @@ class AlreadyReported(InvalidTransition):
     """The person's earlier report of this profile is still open (HTTP 409)."""
 
 
+REPORT_NOTE_MAX_LENGTH = 2000
+
+
 def flag_likely_duplicates(*, business, changed=None):
     """Put a profile on the moderation queue beside each live profile it
     probably duplicates (directory.duplicates). Called inside the
@@ -537,6 +540,8 @@ def report_business(*, actor, business, reason, note=""):
         errors["reason"] = _("Choose one of: %(reasons)s.") % {"reasons": ", ".join(ProfileFlag.Reason.values)}
     elif reason == ProfileFlag.Reason.OTHER and not note:
         errors["note"] = _("Say what is wrong with the profile.")
+    if len(note) > REPORT_NOTE_MAX_LENGTH:
+        errors["note"] = _("Keep it under %(n)s characters.") % {"n": REPORT_NOTE_MAX_LENGTH}
     if errors:
         raise ValidationError(errors)
     already = _("You have already reported this profile; staff will look at it.")
