@@ -8,6 +8,7 @@ from directory import duplicates, selectors, services
 from directory.models import Business, ProfileFlag, ProfileMerge
 from matching import services as matching_services
 from matching.models import Introduction
+from search.models import OutboxEntry
 from tests.conftest import profile_data
 
 pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
@@ -268,6 +269,7 @@ def test_merging_archives_the_newer_profile_and_moves_its_introductions_to_the_o
     flag = Flag.objects.get(kind=Flag.Kind.DUPLICATE)
     assert {flag.business, flag.other} == {older, newer}
 
+    outbox_before = OutboxEntry.objects.filter(business_id=newer.pk).count()
     kept = services.merge_businesses(actor=staff, business=newer, into=older, note="one firm, two sign-ups")
 
     assert kept == older
@@ -291,6 +293,8 @@ def test_merging_archives_the_newer_profile_and_moves_its_introductions_to_the_o
     assert Introduction.objects.filter(business_a=older, business_b=shared).get().status == "requested"
     flag.refresh_from_db()
     assert flag.status == Flag.Status.MERGED and flag.resolved_by == staff
+    # The archived duplicate leaves the search index the usual way: an outbox row.
+    assert OutboxEntry.objects.filter(business_id=newer.pk).count() == outbox_before + 1
 
 
 def test_a_moved_introduction_keeps_each_firms_acceptance_when_the_pair_is_reordered(make_business, staff):

@@ -118,3 +118,16 @@ def test_a_volunteer_cannot_merge_by_posting_the_form(pair):
     assert messages_of(response) == ["Only staff may merge profiles."]
     newer.refresh_from_db()
     assert newer.status == Status.PUBLISHED
+
+
+def test_staff_dismiss_flags_in_bulk_in_the_admin(client, staff, make_user, pair):
+    staff.is_superuser = True
+    staff.save()
+    services.report_business(actor=make_user("reader"), business=pair[0], reason="spam")
+    client.force_login(staff)
+    assert client.get("/admin/directory/profileflag/").status_code == 200
+    assert client.get("/admin/directory/profilemerge/").status_code == 200
+    ids = [str(pk) for pk in ProfileFlag.objects.values_list("pk", flat=True)]
+    response = client.post("/admin/directory/profileflag/", {"action": "dismiss", "_selected_action": ids})
+    assert response.status_code == 302
+    assert set(ProfileFlag.objects.values_list("status", flat=True)) == {"dismissed"}
