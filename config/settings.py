@@ -151,6 +151,18 @@ HOME_CITY = env("HOME_CITY", default="Aurora")
 PROFILE_FRESHNESS_DAYS = env.int("PROFILE_FRESHNESS_DAYS", default=365)
 # ...and the owner is reminded this many days before it lapses.
 PROFILE_REMINDER_DAYS = env.int("PROFILE_REMINDER_DAYS", default=14)
+# Hosts many unrelated firms share (social networks, site builders, blog
+# platforms): a website on one of these, or a subdomain of one, says nothing
+# about which firm it is, so it never marks two profiles as duplicates.
+DUPLICATE_IGNORED_DOMAINS = env.list("DUPLICATE_IGNORED_DOMAINS", default=[
+    "facebook.com", "fb.com", "instagram.com", "linkedin.com", "x.com", "twitter.com", "youtube.com",
+    "tiktok.com", "linktr.ee", "wa.me", "t.me", "line.me", "kakao.com", "naver.com", "daum.net",
+    "wixsite.com", "blogspot.com", "wordpress.com", "weebly.com", "square.site", "business.site",
+    "sites.google.com", "google.com", "github.io",
+])
+# Two names in the same city whose folded forms are at least this similar
+# (difflib ratio, 0..1) are flagged as a likely duplicate.
+DUPLICATE_NAME_SIMILARITY = env.float("DUPLICATE_NAME_SIMILARITY", default=0.9)
 
 # --- Search ------------------------------------------------------------------
 
@@ -265,6 +277,10 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "ENUM_NAME_OVERRIDES": {
+        "ProfileFlagStatusEnum": "directory.models.ProfileFlag.Status",
+        "ProfileFlagReasonEnum": "directory.models.ProfileFlag.Reason",
+    },
 }
 
 LOGGING = {

@@ -24,6 +24,7 @@ urlpatterns += i18n_patterns(
     path("directory/", search_views.directory, name="directory"),
     path("b/<str:slug>/", directory_views.profile, name="profile"),
     path("b/<str:slug>/request-introduction/", matching_views.request_introduction, name="request-introduction"),
+    path("b/<str:slug>/report/", directory_views.report_profile, name="report-profile"),
     path("cities/<slug:slug>/", directory_views.city, name="city"),
     # A firm's own desk.
     path("me/", directory_views.me, name="me"),
@@ -39,6 +40,7 @@ urlpatterns += i18n_patterns(
     path("staff/", directory_views.staff_desk, name="staff-desk"),
     path("staff/profiles/", directory_views.moderation_queue, name="moderation-queue"),
     path("staff/profiles/<str:slug>/<str:action>/", directory_views.moderate, name="moderate"),
+    path("staff/flags/<int:pk>/<str:action>/", directory_views.flag_action, name="flag-action"),
     path("staff/introductions/", matching_views.introduction_queue, name="introduction-queue"),
     path("staff/introductions/bulk/", matching_views.introduction_bulk, name="introduction-bulk"),
     path("staff/introductions/<int:pk>/<str:action>/", matching_views.introduction_decide, name="introduction-decide"),

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from . import services
-from .models import Business, BusinessEvent, City, User
+from .models import Business, BusinessEvent, City, ProfileFlag, ProfileMerge, User
 
 
 @admin.register(User)
@@ -63,3 +63,39 @@ class BusinessAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for business in queryset:
             services.delete_business(actor=request.user, business=business)
+
+
+@admin.register(ProfileFlag)
+class ProfileFlagAdmin(admin.ModelAdmin):
+    """Look up flags and dismiss many at once; merges and single decisions
+    are on the staff moderation page, which shows both profiles side by side."""
+
+    list_display = ("business", "kind", "reason", "other", "status", "created_at")
+    list_filter = ("kind", "status", "reason", "business__city")
+    search_fields = ("business__name", "business__slug", "other__name", "note")
+    list_select_related = ("business", "other")
+    readonly_fields = [field.name for field in ProfileFlag._meta.fields]
+    actions = ["dismiss"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description="Dismiss the selected open flags")
+    def dismiss(self, request, queryset):
+        dismissed = 0
+        for flag in queryset.filter(status=ProfileFlag.Status.OPEN):
+            services.dismiss_flag(actor=request.user, flag=flag, note="admin")
+            dismissed += 1
+        self.message_user(request, f"{dismissed} flags dismissed.")
+
+
+@admin.register(ProfileMerge)
+class ProfileMergeAdmin(admin.ModelAdmin):
+    list_display = ("duplicate", "into", "actor", "introductions_moved", "introductions_closed", "created_at")
+    readonly_fields = [field.name for field in ProfileMerge._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -11,10 +11,11 @@ import django_filters
 from django.db.models import Q
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
-from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.permissions import IsAdminUser, IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -22,6 +23,7 @@ from config.api import Pagination
 
 from . import selectors, services, taxonomy
 from .models import Business, City
+from .models import ProfileFlag
 
 
 # --- cities ---------------------------------------------------------------------
@@ -306,6 +308,62 @@ class NoteSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
+class ReportSerializer(serializers.Serializer):
+    reason = serializers.ChoiceField(choices=ProfileFlag.Reason.choices)
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class MergeSerializer(serializers.Serializer):
+    into = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Business.objects.all(), help_text="The slug of the older profile to keep."
+    )
+    add_members = serializers.BooleanField(
+        required=False, default=False,
+        help_text="Make this profile's owner and members members of the kept one.",
+    )
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class FlaggedProfileSerializer(serializers.ModelSerializer):
+    """Just enough to find a flagged profile; never its contact details."""
+
+    city = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Business
+        fields = ["slug", "name", "city", "status", "created_at"]
+        read_only_fields = fields
+
+
+class ProfileFlagSerializer(serializers.ModelSerializer):
+    business = FlaggedProfileSerializer(read_only=True)
+    other = FlaggedProfileSerializer(read_only=True)
+    reporter = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    resolved_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = ProfileFlag
+        fields = ["id", "kind", "status", "business", "other", "matched_on", "reason", "note", "reporter",
+                  "created_at", "resolved_by", "resolved_at", "resolution_note"]
+        read_only_fields = fields
+
+
+class ProfileFlagFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(choices=ProfileFlag.Kind.choices)
+    reason = django_filters.ChoiceFilter(choices=ProfileFlag.Reason.choices)
+    city = django_filters.CharFilter(field_name="business__city__slug", help_text="City slug of the flagged profile.")
+    business = django_filters.CharFilter(
+        method="filter_business", help_text="Slug of a profile: its flags, and those naming it as the other.",
+    )
+
+    class Meta:
+        model = ProfileFlag
+        fields = []
+
+    def filter_business(self, queryset, name, value):
+        return queryset.filter(Q(business__slug=value) | Q(other__slug=value))
+
+
 class BusinessViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Business profiles. Anyone may read published, current profiles; firms
     create and edit their own; staff and city volunteers moderate."""
@@ -384,6 +442,64 @@ class BusinessViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets
     @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
     def verify(self, request, slug=None):
         return self._transition(services.verify_business, NoteSerializer)
+
+    @extend_schema(request=ReportSerializer, responses={201: ProfileFlagSerializer})
+    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
+    def report(self, request, slug=None):
+        """Anyone signed in: tell the moderators something is wrong with this
+        profile. One open report per person and profile (409 for a second)."""
+        params = ReportSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        flag = services.report_business(actor=request.user, business=self.get_object(), **params.validated_data)
+        return Response(ProfileFlagSerializer(flag).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=MergeSerializer, responses=BusinessSerializer)
+    @action(detail=True, methods=["post"], url_path="merge-into", permission_classes=[IsAdminUser])
+    def merge_into(self, request, slug=None):
+        """Staff: fold this (newer) profile into an older duplicate, which keeps
+        the introductions; this one is archived."""
+        params = MergeSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        kept = services.merge_businesses(actor=request.user, business=self.get_object(), **params.validated_data)
+        return Response(self.get_serializer(kept).data)
+
+
+FLAG_STATUSES = [*ProfileFlag.Status.values, "all"]
+
+
+@extend_schema(parameters=[OpenApiParameter(
+    "status", OpenApiTypes.STR, enum=FLAG_STATUSES, description="open (the default), dismissed, merged or all.",
+)])
+class ProfileFlagViewSet(viewsets.ReadOnlyModelViewSet):
+    """The moderation queue's flags: likely duplicates and reports. Staff see
+    all; a city volunteer sees those on their cities' profiles."""
+
+    serializer_class = ProfileFlagSerializer
+    filterset_class = ProfileFlagFilter
+    permission_classes = [IsAuthenticated]
+    queryset = ProfileFlag.objects.none()  # for the schema; get_queryset decides
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset
+        viewer = selectors.viewer_for(self.request.user)
+        if not selectors.may_moderate_any(viewer):
+            raise PermissionDenied("Only staff and city volunteers see flags.")
+        flag_status = self.request.query_params.get("status") or ProfileFlag.Status.OPEN
+        if self.action != "list":
+            flag_status = None  # a flag stays addressable once resolved
+        elif flag_status not in FLAG_STATUSES:
+            raise serializers.ValidationError({"status": [f"Choose one of: {', '.join(FLAG_STATUSES)}."]})
+        return selectors.profile_flags(viewer=viewer, status=None if flag_status == "all" else flag_status)
+
+    @extend_schema(request=NoteSerializer, responses=ProfileFlagSerializer)
+    @action(detail=True, methods=["post"])
+    def dismiss(self, request, pk=None):
+        """Nothing to do: not a duplicate, or a baseless report."""
+        params = NoteSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        flag = services.dismiss_flag(actor=request.user, flag=self.get_object(), **params.validated_data)
+        return Response(self.get_serializer(flag).data)
 
 
 class MeView(APIView):

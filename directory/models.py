@@ -210,3 +210,108 @@ class BusinessEvent(models.Model):
     def __str__(self):
         return f"{self.action} {self.business_id} at {self.created_at:%Y-%m-%d %H:%M}"
 
+
+
+class ProfileFlag(models.Model):
+    """A reason for a moderator to look at a profile again: a likely duplicate
+    the directory noticed, or a report from a signed-in person.
+
+    Flags are for staff and city volunteers only; a duplicate flag names the
+    other profile but never carries its contact details.
+    """
+
+    class Kind(models.TextChoices):
+        DUPLICATE = "duplicate", _("Likely duplicate")
+        REPORT = "report", _("Reported")
+
+    class Reason(models.TextChoices):
+        SPAM = "spam", _("Spam or advertising")
+        FAKE = "fake", _("Not a real firm")
+        DUPLICATE = "duplicate", _("Duplicate of another profile")
+        WRONG = "wrong", _("Wrong or misleading information")
+        INAPPROPRIATE = "inappropriate", _("Offensive or inappropriate")
+        OTHER = "other", _("Something else")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        DISMISSED = "dismissed", _("Dismissed")
+        MERGED = "merged", _("Resolved by a merge")
+
+    business = models.ForeignKey(Business, on_delete=models.CASCADE, related_name="flags")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    # A duplicate flag: the profile this one resembles, and what they share
+    # ("website", "contact_email", "name").
+    other = models.ForeignKey(Business, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    matched_on = models.JSONField(default=list, blank=True)
+    # A report: who sent it, and why.
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="profile_reports"
+    )
+    reason = models.CharField(max_length=16, choices=Reason.choices, blank=True)
+    note = models.TextField(blank=True)
+
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN, db_index=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution_note = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            # One duplicate flag per unordered pair, ever: once staff dismissed
+            # it, editing either profile does not raise it again.
+            models.UniqueConstraint(
+                models.functions.Least("business", "other"), models.functions.Greatest("business", "other"),
+                condition=models.Q(kind="duplicate"), name="one_duplicate_flag_per_pair",
+            ),
+            # The report rate limit: one open report per person and profile.
+            models.UniqueConstraint(
+                fields=["business", "reporter"], condition=models.Q(kind="report", status="open"),
+                name="one_open_report_per_reporter",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="duplicate")
+                | (models.Q(other__isnull=False) & ~models.Q(other=models.F("business"))),
+                name="duplicate_flag_names_another_profile",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} flag on {self.business_id} ({self.status})"
+
+    # What directory.duplicates says two profiles share, as a moderator reads it.
+    MATCH_LABELS = {
+        "website": _("the same website"),
+        "contact_email": _("the same contact email"),
+        "name": _("a near-identical name in the same city"),
+    }
+
+    @property
+    def matched_on_labels(self):
+        return [str(self.MATCH_LABELS.get(match, match)) for match in self.matched_on]
+
+    def newer_and_older(self):
+        """For a duplicate flag: (the profile listed later, the one listed first),
+        the direction a merge goes."""
+        pair = sorted((self.business, self.other), key=lambda b: (b.created_at, b.pk))
+        return pair[1], pair[0]
+
+
+class ProfileMerge(models.Model):
+    """A duplicate profile folded into the one listed first. The duplicate
+    stays, archived, so links and history still say where it went."""
+
+    duplicate = models.OneToOneField(Business, on_delete=models.CASCADE, related_name="merged_into")
+    into = models.ForeignKey(Business, on_delete=models.CASCADE, related_name="merged_from")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    introductions_moved = models.PositiveIntegerField(default=0)
+    introductions_closed = models.PositiveIntegerField(default=0)
+    members_added = models.PositiveIntegerField(default=0)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"{self.duplicate_id} merged into {self.into_id}"

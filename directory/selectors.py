@@ -5,10 +5,12 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Min, Prefetch
 from django.utils import timezone
 from django.utils.text import slugify
 
 from .models import Business, BusinessTerm, City
+from .models import ProfileFlag
 
 
 @dataclass(frozen=True)
@@ -195,3 +197,44 @@ def personal_data(*, user):
 
 def _plain(value):
     return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+# --- flags: likely duplicates and reports ------------------------------------------------
+
+
+def may_moderate_any(viewer):
+    """Staff, or a volunteer with at least one city: who may see flags at all."""
+    return viewer.is_staff or bool(viewer.volunteer_city_ids)
+
+
+def profile_flags(*, viewer, status=None):
+    """The flags a moderator may see (all for staff, their cities' profiles'
+    for a volunteer), oldest first; `status` narrows to open, dismissed or
+    merged. Nobody else sees any: a flag may name another firm's profile."""
+    if not may_moderate_any(viewer):
+        return ProfileFlag.objects.none()
+    queryset = ProfileFlag.objects.select_related("business__city", "other__city", "reporter", "resolved_by")
+    if not viewer.is_staff:
+        queryset = queryset.filter(business__city_id__in=viewer.volunteer_city_ids)
+    if status:
+        queryset = queryset.filter(status=status)
+    return queryset.order_by("created_at", "pk")
+
+
+def with_open_flags(queryset):
+    """Businesses with their open flags attached as `open_flags`, in two queries."""
+    open_flags = ProfileFlag.objects.filter(status=ProfileFlag.Status.OPEN).select_related(
+        "other__city", "reporter"
+    ).order_by("created_at", "pk")
+    return queryset.prefetch_related(Prefetch("flags", queryset=open_flags, to_attr="open_flags"))
+
+
+def flagged_profiles(*, viewer):
+    """Profiles with an open flag, in any status, the longest-waiting first."""
+    flagged = profile_flags(viewer=viewer, status=ProfileFlag.Status.OPEN).values("business_id")
+    queryset = (
+        Business.objects.filter(pk__in=flagged).select_related("city", "owner")
+        .annotate(flagged_at=Min("flags__created_at", filter=Q(flags__status=ProfileFlag.Status.OPEN)))
+        .order_by("flagged_at", "pk")
+    )
+    return with_open_flags(queryset)

@@ -9,16 +9,19 @@ pass already-parsed values; the rules live here.
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from search import indexing
 
 from . import selectors, taxonomy
+from . import duplicates
 from .models import Business, BusinessEvent, BusinessTerm
+from .models import ProfileFlag, ProfileMerge
 
 Status = Business.Status
 
@@ -56,6 +59,7 @@ def create_business(*, actor, data):
         _write_terms(business)
         indexing.business_changed(business)
         _record(business, actor=actor, action="created", to_status=business.status)
+        flag_likely_duplicates(business=business)
     return business
 
 
@@ -72,6 +76,7 @@ def update_business(*, actor, business, data):
                 _write_terms(business)
             indexing.business_changed(business)
             _record(business, actor=actor, action="edited", note=", ".join(sorted(changed)))
+            flag_likely_duplicates(business=business, changed=changed)
     return business
 
 
@@ -111,6 +116,7 @@ def submit_business(*, actor, business):
         _require_status(business, {Status.DRAFT, Status.REJECTED}, "submit")
         _require_complete(business)
         business.submitted_at = timezone.now()
+        flag_likely_duplicates(business=business)
         return _move(business, actor=actor, action="submitted", to=Status.PENDING_REVIEW)
 
 
@@ -471,3 +477,204 @@ def delete_account(*, user):
                     email.to, email.cc = to, cc
                     email.save(update_fields=["to", "cc"])
         user.delete()
+
+
+# --- duplicates, reports and merges ---------------------------------------------------
+
+
+class AlreadyReported(InvalidTransition):
+    """The person's earlier report of this profile is still open (HTTP 409)."""
+
+
+REPORT_NOTE_MAX_LENGTH = 2000
+
+
+def flag_likely_duplicates(*, business, changed=None):
+    """Put a profile on the moderation queue beside each live profile it
+    probably duplicates (directory.duplicates). Called inside the
+    transaction that created, edited or submitted it; `changed`, from an
+    edit, skips the search when no field that could match was touched.
+
+    A pair is flagged once: a flag staff dismissed is not raised again by
+    later edits, and an open one only learns what else the two share.
+    """
+    if changed is not None and not set(changed) & duplicates.WATCHED_FIELDS:
+        return []
+    flags = []
+    for resemblance in duplicates.likely_duplicates(business):
+        other = resemblance.other
+        flag = (
+            ProfileFlag.objects.filter(kind=ProfileFlag.Kind.DUPLICATE)
+            .filter(Q(business=business, other=other) | Q(business=other, other=business))
+            .first()
+        )
+        if flag is None:
+            try:
+                with transaction.atomic():  # a concurrent edit of the other profile may flag the pair first
+                    flag = ProfileFlag.objects.create(
+                        business=business, other=other, kind=ProfileFlag.Kind.DUPLICATE,
+                        matched_on=list(resemblance.matched_on),
+                    )
+            except IntegrityError:
+                continue
+        elif flag.status == ProfileFlag.Status.OPEN and set(resemblance.matched_on) - set(flag.matched_on):
+            flag.matched_on = [m for m in (duplicates.WEBSITE, duplicates.CONTACT_EMAIL, duplicates.NAME)
+                               if m in flag.matched_on or m in resemblance.matched_on]
+            flag.save(update_fields=["matched_on"])
+        flags.append(flag)
+    return flags
+
+
+def report_business(*, actor, business, reason, note=""):
+    """Anyone signed in tells the moderators something is wrong with a profile
+    they can see. One open report per person and profile: a second one waits
+    until staff have dealt with the first."""
+    viewer = selectors.viewer_for(actor)
+    if not viewer.is_authenticated:
+        raise PermissionDenied(_("Sign in to report a profile."))
+    if not selectors.visible_businesses(viewer=viewer).filter(pk=business.pk).exists():
+        raise PermissionDenied(_("You cannot see this profile."))
+    note = (note or "").strip()
+    errors = {}
+    if reason not in ProfileFlag.Reason.values:
+        errors["reason"] = _("Choose one of: %(reasons)s.") % {"reasons": ", ".join(ProfileFlag.Reason.values)}
+    elif reason == ProfileFlag.Reason.OTHER and not note:
+        errors["note"] = _("Say what is wrong with the profile.")
+    if len(note) > REPORT_NOTE_MAX_LENGTH:
+        errors["note"] = _("Keep it under %(n)s characters.") % {"n": REPORT_NOTE_MAX_LENGTH}
+    if errors:
+        raise ValidationError(errors)
+    already = _("You have already reported this profile; staff will look at it.")
+    if _open_reports(business).filter(reporter=actor).exists():
+        raise AlreadyReported(already)
+    try:
+        with transaction.atomic():
+            return ProfileFlag.objects.create(
+                business=business, kind=ProfileFlag.Kind.REPORT, reporter=actor, reason=reason, note=note,
+            )
+    except IntegrityError:  # the same report sent twice at once
+        raise AlreadyReported(already) from None
+
+
+def dismiss_flag(*, actor, flag, note=""):
+    """A moderator looked and found nothing to do (not a duplicate, a baseless
+    report). A dismissed duplicate pair is not flagged again."""
+    with transaction.atomic():
+        flag = ProfileFlag.objects.select_for_update().select_related("business").get(pk=flag.pk)
+        _require_moderator(actor, flag.business)
+        if flag.status != ProfileFlag.Status.OPEN:
+            raise InvalidTransition(_("This flag is already resolved."))
+        flag.status = ProfileFlag.Status.DISMISSED
+        flag.resolved_by, flag.resolved_at, flag.resolution_note = actor, timezone.now(), (note or "").strip()
+        flag.save()
+    return flag
+
+
+def merge_businesses(*, actor, business, into, add_members=False, note=""):
+    """Fold a duplicate profile into the one listed first.
+
+    The duplicate is archived and recorded as merged (ProfileMerge, and an
+    event on both profiles). Its introductions move to the kept profile
+    where that pair has none yet, and the open ones among the rest are
+    closed; finished ones stay with the duplicate as history. With
+    `add_members`, its owner and members become members of the kept profile
+    (leave it off when the duplicate is someone impersonating the firm).
+    Every open flag on the duplicate is resolved. The search index learns
+    of the archived profile through the outbox, as with any archive.
+    """
+    if not selectors.viewer_for(actor).is_staff:
+        raise PermissionDenied(_("Only staff may merge profiles."))
+    if business.pk == into.pk:
+        raise ValidationError({"into": _("A profile cannot be merged into itself.")})
+    with transaction.atomic():
+        locked = Business.objects.select_for_update().select_related("city").order_by("pk").in_bulk(
+            [business.pk, into.pk]
+        )
+        business, into = locked[business.pk], locked[into.pk]
+        if (business.created_at, business.pk) < (into.created_at, into.pk):
+            raise ValidationError({"into": _(
+                "%(into)s was listed after %(business)s: merge the newer profile into the older one."
+            ) % {"into": into.name, "business": business.name}})
+        for profile in (business, into):
+            if profile.status == Status.ARCHIVED:
+                raise InvalidTransition(_("%(name)s is archived and cannot take part in a merge.") % {"name": profile.name})
+        moved, closed = _move_introductions(actor=actor, duplicate=business, into=into)
+        added = _add_members(duplicate=business, into=into) if add_members else []
+        note = (note or "").strip()
+        ProfileMerge.objects.create(
+            duplicate=business, into=into, actor=actor, introductions_moved=moved, introductions_closed=closed,
+            members_added=len(added), note=note,
+        )
+        ProfileFlag.objects.filter(status=ProfileFlag.Status.OPEN).filter(
+            Q(business=business) | Q(other=business)
+        ).update(status=ProfileFlag.Status.MERGED, resolved_by=actor, resolved_at=timezone.now(),
+                 resolution_note=f"merged into {into.slug}")
+        _move(business, actor=actor, action="merged", to=Status.ARCHIVED,
+              note=f"merged into {into.slug}" + (f": {note}" if note else ""))
+        _record(into, actor=actor, action="merged_from",
+                note=f"{business.slug}: {moved} introductions moved, {closed} closed"
+                     + (f", members added: {', '.join(u.username for u in added)}" if added else ""))
+    return into
+
+
+def _move_introductions(*, actor, duplicate, into):
+    """Re-point the duplicate's introductions at the kept profile; returns
+    (moved, closed). A pair keeps one row with the smaller id as business_a,
+    so each moved row is re-ordered, its acceptances following their firm."""
+    # Matching builds on the directory; the merge is the one write that reaches into it.
+    from matching.models import Introduction, IntroductionEvent
+
+    open_statuses = (Introduction.Status.REQUESTED, Introduction.Status.PROPOSED, Introduction.Status.APPROVED)
+    moved = closed = 0
+    rows = Introduction.objects.select_for_update().filter(
+        Q(business_a=duplicate) | Q(business_b=duplicate)
+    ).order_by("pk")
+    for introduction in rows:
+        partner_id = introduction.business_b_id if introduction.business_a_id == duplicate.pk else introduction.business_a_id
+        a, b = sorted((into.pk, partner_id))
+        if partner_id == into.pk or Introduction.objects.filter(business_a_id=a, business_b_id=b).exists():
+            if introduction.status in open_statuses:
+                from_status = introduction.status
+                introduction.status = Introduction.Status.DISMISSED
+                introduction.dismiss_reason = Introduction.DismissReason.DUPLICATE
+                introduction.dismiss_note = f"{duplicate.name} was merged into {into.name}"
+                introduction.decided_at = timezone.now()
+                introduction.save()
+                IntroductionEvent.objects.create(
+                    introduction=introduction, actor=actor, action="dismissed", from_status=from_status,
+                    to_status=introduction.status, note=f"duplicate: {introduction.dismiss_note}", staff_only=True,
+                )
+                closed += 1
+            continue
+        accepted = {introduction.business_a_id: introduction.accepted_a_at,
+                    introduction.business_b_id: introduction.accepted_b_at}
+        accepted[into.pk] = accepted.pop(duplicate.pk)
+        introduction.business_a_id, introduction.business_b_id = a, b
+        introduction.accepted_a_at, introduction.accepted_b_at = accepted[a], accepted[b]
+        if introduction.requested_by_id == duplicate.pk:
+            introduction.requested_by_id = into.pk
+        if introduction.declined_by_id == duplicate.pk:
+            introduction.declined_by_id = into.pk
+        introduction.save()
+        IntroductionEvent.objects.create(
+            introduction=introduction, actor=actor, action="moved", from_status=introduction.status,
+            to_status=introduction.status, note=f"{duplicate.name} was merged into {into.name}", staff_only=True,
+        )
+        moved += 1
+    return moved, closed
+
+
+def _add_members(*, duplicate, into):
+    people = [duplicate.owner, *duplicate.members.all()]
+    present = {into.owner_id, *into.members.values_list("pk", flat=True)}
+    added = []
+    for person in people:
+        if person is not None and person.pk not in present:
+            added.append(person)
+            present.add(person.pk)
+    into.members.add(*added)
+    return added
+
+
+def _open_reports(business):
+    return ProfileFlag.objects.filter(business=business, kind=ProfileFlag.Kind.REPORT, status=ProfileFlag.Status.OPEN)

@@ -7,6 +7,7 @@ from . import api
 router = DefaultRouter()
 router.register("cities", api.CityViewSet, basename="city")
 router.register("businesses", api.BusinessViewSet, basename="business")
+router.register("profile-flags", api.ProfileFlagViewSet, basename="profile-flag")
 router.register("taxonomy/hs", api.HSViewSet, basename="taxonomy-hs")
 router.register("taxonomy/naics", api.NAICSViewSet, basename="taxonomy-naics")
 

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
@@ -20,7 +21,7 @@ from search.selectors import code_entries
 
 from . import selectors, services
 from .forms import BusinessForm
-from .models import Business, City
+from .models import Business, City, ProfileFlag
 
 
 def set_language(request):
@@ -54,6 +55,8 @@ def profile(request, slug):
         or matching_selectors.introduced_to(viewer=viewer, business=business),
         "can_request": business.is_public and bool(own_firms),
         "own_firms": own_firms,
+        "can_report": viewer.is_authenticated and not viewer.can_manage(business),
+        "report_reasons": ProfileFlag.Reason.choices,
     })
 
 
@@ -197,24 +200,31 @@ def staff_desk(request):
     return render(request, "directory/staff_desk.html", {
         "pending": selectors.moderation_queue(viewer=viewer).count(),
         "open_introductions": matching_selectors.open_queue(viewer=viewer).count(),
+        "flagged": selectors.flagged_profiles(viewer=viewer).count(),
         "runs": matching_selectors.recent_runs()[:3] if viewer.is_staff else [],
     })
 
 
 QUEUE_STATUSES = (Business.Status.PENDING_REVIEW, Business.Status.PUBLISHED, Business.Status.SUSPENDED,
                   Business.Status.REJECTED)
+# The queue's last tab: profiles in any status with an open flag (a likely duplicate, a report).
+FLAGGED = "flagged"
 
 
 @login_required
 def moderation_queue(request):
     viewer = _desk_viewer(request)
     status = request.GET.get("status", Business.Status.PENDING_REVIEW)
-    if status not in QUEUE_STATUSES:
-        status = Business.Status.PENDING_REVIEW
-    page = Paginator(selectors.moderation_queue(viewer=viewer, status=status), 25).get_page(request.GET.get("page"))
+    if status == FLAGGED:
+        profiles = selectors.flagged_profiles(viewer=viewer)
+    else:
+        if status not in QUEUE_STATUSES:
+            status = Business.Status.PENDING_REVIEW
+        profiles = selectors.with_open_flags(selectors.moderation_queue(viewer=viewer, status=status))
+    page = Paginator(profiles, 25).get_page(request.GET.get("page"))
     return render(request, "directory/moderation_queue.html", {
         "page": page, "status": status,
-        "statuses": [(value, Business.Status(value).label) for value in QUEUE_STATUSES],
+        "statuses": [(value, Business.Status(value).label) for value in QUEUE_STATUSES] + [(FLAGGED, _("Flagged"))],
     })
 
 
@@ -243,3 +253,57 @@ def moderate(request, slug, action):
     if not back.startswith("/") or back.startswith("//"):
         back = "moderation-queue"
     return _apply(request, service, business, done, redirect_to=back, **kwargs)
+
+
+# --- reports, flags and merges ----------------------------------------------------------
+
+
+@login_required
+@require_POST
+def report_profile(request, slug):
+    viewer = selectors.viewer_for(request.user)
+    business = get_object_or_404(selectors.visible_businesses(viewer=viewer), slug=slug)
+    return _apply(
+        request, services.report_business, business, _("Thank you. Staff will look at this profile."),
+        redirect_to=reverse("profile", args=[business.slug]),
+        reason=request.POST.get("reason", ""), note=request.POST.get("note", ""),
+    )
+
+
+@login_required
+@require_POST
+def flag_action(request, pk, action):
+    """Dismiss a flag, or merge the two profiles of a duplicate flag (the newer
+    into the older, as the service requires)."""
+    viewer = _desk_viewer(request)
+    flag = get_object_or_404(selectors.profile_flags(viewer=viewer), pk=pk)
+    back = _back_to(request)
+    note = request.POST.get("note", "")
+    if action == "dismiss":
+        return _refused_or_done(request, back, _("Flag dismissed."), services.dismiss_flag,
+                                actor=request.user, flag=flag, note=note)
+    if action == "merge" and flag.kind == ProfileFlag.Kind.DUPLICATE:
+        newer, older = flag.newer_and_older()
+        return _refused_or_done(
+            request, back, _("%(newer)s was merged into %(older)s.") % {"newer": newer.name, "older": older.name},
+            services.merge_businesses, actor=request.user, business=newer, into=older,
+            add_members=request.POST.get("add_members") == "on", note=note,
+        )
+    raise Http404
+
+
+def _refused_or_done(request, back, done, service, **kwargs):
+    try:
+        service(**kwargs)
+    except (PermissionDenied, services.InvalidTransition, ValidationError) as error:
+        messages.error(request, " ".join(getattr(error, "messages", None) or [str(error)]))
+    else:
+        messages.success(request, str(done))
+    return redirect(back)
+
+
+def _back_to(request):
+    back = request.POST.get("next") or ""
+    if not back.startswith("/") or back.startswith("//"):
+        return reverse("moderation-queue")
+    return back
