@@ -20,9 +20,9 @@ def database_search(settings):
 @pytest.fixture
 def eager_tasks():
     """The embedded default: no broker, tasks run in the caller's process."""
-    app.conf.task_always_eager = True
+    before, app.conf.task_always_eager = app.conf.task_always_eager, True
     yield
-    app.conf.task_always_eager = False
+    app.conf.task_always_eager = before
 
 
 @pytest.fixture
@@ -42,6 +42,7 @@ def assert_staff_see_the_failure(client, staff, run, error):
     assert "failed" in admin.lower() and error in admin
 
 
+@pytest.mark.sqlite
 @pytest.mark.django_db
 def test_a_run_whose_chunk_fails_eagerly_is_marked_failed_and_frees_the_lock(
     firms, database_search, eager_tasks, settings, client, staff
