@@ -8,11 +8,9 @@ pass already-parsed values; the rules live here.
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -216,8 +214,16 @@ def assign_owner(*, actor, business, owner):
 
 
 def remind_expiring_profiles(*, now=None):
-    """Email the owner of every profile that lapses within the reminder window,
-    once per confirmation period. Returns how many were reminded."""
+    """Promise the people of every profile that lapses within the reminder
+    window an email, once per confirmation period. Returns how many were reminded.
+
+    The email goes through the outbox (sent after commit, each on its own),
+    so one address the mail server refuses neither stops the others nor
+    makes the whole batch run again."""
+    # The outbox lives with the workflows that promise most emails, and it
+    # reads this module: import it when reminding, not when loading.
+    from matching import notifications
+
     now = now or timezone.now()
     reminded = 0
     for business in selectors.profiles_due_for_reminder(now=now):
@@ -229,22 +235,18 @@ def remind_expiring_profiles(*, now=None):
             )
             if not claimed:
                 continue
-            recipient = business.owner.email if business.owner and business.owner.email else business.contact_email
-            if recipient:
-                _send_expiry_reminder(business, recipient)
-            _record(business, actor=None, action="expiry_reminder_sent", note=recipient)
+            recipients = notifications.recipients_of(business)
+            language = notifications.language_for(business)
+            notifications.promise(
+                # One promise per business and confirmation period.
+                key=f"business:{business.pk}:expiry-reminder:{business.expires_at:%Y%m%dT%H%M%S}",
+                template="directory/email/expiry_reminder.txt", to=recipients, language=language,
+                context={"business": business, "expires_at": business.expires_at,
+                         "link": f"{settings.SITE_URL}/{language}/me/"},
+            )
+            _record(business, actor=None, action="expiry_reminder_sent", note=", ".join(recipients))
             reminded += 1
     return reminded
-
-
-def _send_expiry_reminder(business, recipient):
-    language = supported_language(business.owner.preferred_language if business.owner else "")
-    with translation.override(language):
-        context = {"business": business, "expires_at": business.expires_at,
-                   "link": f"{settings.SITE_URL}/{language}/me/"}
-        subject = render_to_string("directory/email/expiry_reminder_subject.txt", context).strip()
-        body = render_to_string("directory/email/expiry_reminder.txt", context)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient])
 
 
 # --- import -----------------------------------------------------------------------

@@ -1,9 +1,16 @@
+from datetime import timedelta
+
 from celery import shared_task
+
+from config.celery import OncePerPeriod
 
 from . import services
 
 
-@shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
+@shared_task(base=OncePerPeriod, period=timedelta(days=1))
 def remind_expiring_profiles():
-    """Daily: remind owners whose profiles lapse within the reminder window."""
+    """Daily: promise a reminder to the owners whose profiles lapse within the
+    reminder window. The emails go out one by one from the outbox, so nothing
+    here is worth retrying: a failure is recorded for staff and tomorrow's run
+    picks up whatever was not reminded."""
     return services.remind_expiring_profiles()

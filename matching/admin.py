@@ -4,8 +4,8 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from . import services
-from .models import Introduction, IntroductionEvent, MatchRun
+from . import notifications, services
+from .models import Introduction, IntroductionEvent, MatchRun, OutgoingEmail, PeriodicJobRun
 
 
 @admin.register(MatchRun)
@@ -79,3 +79,50 @@ class IntroductionAdmin(admin.ModelAdmin):
                 refused.append(f"#{introduction.pk}: {error}")
         self.message_user(request, f"{done} done." + (f" Refused: {'; '.join(refused)}" if refused else ""),
                           messages.WARNING if refused else messages.SUCCESS)
+
+
+class EmailStateFilter(admin.SimpleListFilter):
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("waiting", "waiting to be sent"), ("failed", "given up"), ("sent", "sent")]
+
+    def queryset(self, request, queryset):
+        return {
+            "waiting": queryset.filter(sent_at__isnull=True, failed_at__isnull=True),
+            "failed": queryset.filter(sent_at__isnull=True, failed_at__isnull=False),
+            "sent": queryset.filter(sent_at__isnull=False),
+        }.get(self.value(), queryset)
+
+
+@admin.register(OutgoingEmail)
+class OutgoingEmailAdmin(admin.ModelAdmin):
+    """The outbox: what was promised, what went out, and what the mail server
+    refused (with its last answer), so staff can fix an address and send again."""
+
+    list_display = ("pk", "key", "to", "subject", "state", "attempts", "created_at", "sent_at", "failed_at", "last_error")
+    list_filter = (EmailStateFilter,)
+    search_fields = ("key", "subject")
+    readonly_fields = [f.name for f in OutgoingEmail._meta.fields]
+    actions = ["send_again"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description="Send the selected emails again (given-up ones get fresh attempts)")
+    def send_again(self, request, queryset):
+        count = notifications.send_again(email_ids=list(queryset.values_list("pk", flat=True)))
+        self.message_user(request, f"{count} emails will be sent by the next sweep.")
+
+
+@admin.register(PeriodicJobRun)
+class PeriodicJobRunAdmin(admin.ModelAdmin):
+    """Scheduled jobs, one row per job and period: whether each ran, and why it failed."""
+
+    list_display = ("job", "period_start", "status", "started_at", "finished_at", "result", "error")
+    list_filter = ("status", "job")
+    readonly_fields = [f.name for f in PeriodicJobRun._meta.fields]
+
+    def has_add_permission(self, request):
+        return False

@@ -151,9 +151,11 @@ class IntroductionEvent(models.Model):
 
 
 class OutgoingEmail(models.Model):
-    """An email the workflow promised, written in the same transaction as the
-    transition and sent by a task after commit. The key makes each promise one
-    row, and sending claims the row, so a task delivered twice sends once."""
+    """An email a workflow promised, written in the same transaction as the
+    change it tells of and sent by a task after commit. The key makes each
+    promise one row; a sender leases the row before sending, so two senders
+    never both send, and a sender that died mid-way leaves it to the next
+    once the lease is over. Each email succeeds or fails on its own."""
 
     key = models.CharField(max_length=120, unique=True)
     introduction = models.ForeignKey(Introduction, null=True, blank=True, on_delete=models.SET_NULL, related_name="emails")
@@ -163,7 +165,51 @@ class OutgoingEmail(models.Model):
     body = models.TextField()
     language = models.CharField(max_length=16, default="en")
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set only once the mail server accepted the message.
     sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    # Not before: the lease of a sender at work, or the wait after a failure.
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    # Given up after too many failed attempts; staff may send it again.
+    failed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["sent_at", "failed_at", "next_attempt_at"], name="outgoing_email_due")]
 
     def __str__(self):
         return self.key
+
+    @property
+    def state(self):
+        return "sent" if self.sent_at else "failed" if self.failed_at else "waiting"
+
+
+class PeriodicJobRun(models.Model):
+    """One run of a job the beat starts on a schedule, for one period (the
+    day of a nightly job, the hour of an hourly one). The unique pair is the
+    claim: a second beat, or a second trigger in the same period, finds the
+    row taken and does nothing. The row also tells staff how the run ended."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
+
+    job = models.CharField(max_length=200)  # the schedule entry's name
+    task = models.CharField(max_length=200)
+    period_start = models.DateTimeField()
+    # Retries of the claiming task carry its id and may carry on.
+    task_id = models.CharField(max_length=255, db_index=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    result = models.CharField(max_length=500, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-period_start", "job"]
+        constraints = [models.UniqueConstraint(fields=["job", "period_start"], name="one_run_per_job_and_period")]
+
+    def __str__(self):
+        return f"{self.job} {self.period_start:%Y-%m-%d %H:%M} ({self.status})"

@@ -1,18 +1,25 @@
-"""The emails the introduction workflow promises, and sending them once.
+"""The emails the workflows promise, and sending each of them once.
 
-Services call `promise()` inside the transaction of a transition: it renders
-the message in each recipient's language and stores it under a key that
-names the promise ("introduction 12 approved, to firm 7"), so a transition
-retried or a task delivered twice never makes a second email. After commit a
-task sends it; sending claims the row first.
+Services call `promise()` inside the transaction of a change: it renders the
+message in the recipient's language and stores it under a key that names the
+promise ("introduction 12 approved, to firm 7"), so a change retried or a
+task delivered twice never makes a second email. After commit a task sends
+it; the beat sweep sends whatever that task did not.
+
+Every email is sent on its own: one address the mail server refuses is
+recorded on its row (attempts, last error) and tried again later, and gives
+up after `MAX_ATTEMPTS`, where staff see it in the admin. The rest go out.
 """
 
 import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.template.loader import render_to_string
+from django.db.models import F, Q
+from django.template import Context
+from django.template.loader import get_template
 from django.utils import timezone, translation
 
 from directory.services import supported_language
@@ -22,6 +29,14 @@ from .models import OutgoingEmail
 logger = logging.getLogger(__name__)
 # Emails are written once and translated in the project's catalogues.
 TEMPLATE_LANGUAGES = tuple(code for code, _ in settings.LANGUAGES)
+# Longer than any mail server takes to answer: a sender still holding the row
+# after this long died between claiming and sending, and the row is free again.
+LEASE = timedelta(minutes=10)
+# A refused email is tried again after 5, 10, 20, 40 and 80 minutes, then given
+# up: long enough to ride out a mail server's restart, short enough that staff
+# hear of a bad address the same day.
+MAX_ATTEMPTS = 6
+FIRST_RETRY_AFTER = timedelta(minutes=5)
 
 
 def language_for(business):
@@ -41,13 +56,23 @@ def recipients_of(business):
     return list(dict.fromkeys(addresses)) or ([business.contact_email] if business.contact_email else [])
 
 
-def promise(*, key, introduction, kind, to, language, cc=(), context=None):
-    """Store an email to send after commit; a second promise with the same key is the first."""
+def render_plain_text(template_name, context):
+    """Render a .txt template as plain text. The HTML engine would escape
+    "Smith & Sons" to "Smith &amp; Sons", which a mail reader shows as is."""
+    return get_template(template_name).template.render(Context(context, autoescape=False))
+
+
+def promise(*, key, kind=None, template=None, to, language, introduction=None, cc=(), context=None):
+    """Store an email to send after commit; a second promise with the same key is the first.
+
+    The template (`matching/email/<kind>.txt` unless named) holds the
+    subject on its first line and the body below it.
+    """
     if not to:
         return None
     context = {"introduction": introduction, "site": settings.SITE_URL, "language": language, **(context or {})}
     with translation.override(language):
-        rendered = render_to_string(f"matching/email/{kind}.txt", context)
+        rendered = render_plain_text(template or f"matching/email/{kind}.txt", context)
     subject, _, body = rendered.strip().partition("\n")
     email, created = OutgoingEmail.objects.get_or_create(
         key=key,
@@ -68,19 +93,53 @@ def _queue(email_id):
         logger.warning("Could not queue email %s; it will be sent by the next sweep.", email_id, exc_info=True)
 
 
-def send(email_id):
-    """Send one stored email unless it was sent already. Returns True if sent now."""
-    claimed = OutgoingEmail.objects.filter(pk=email_id, sent_at__isnull=True).update(sent_at=timezone.now())
+def _due(now):
+    return Q(sent_at__isnull=True, failed_at__isnull=True) & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+
+
+def send(email_id, *, now=None):
+    """Send one stored email if it is due. Returns True if the mail server
+    accepted it now; False if it was sent already, another sender holds it,
+    it waits after a failure, or it failed now (recorded on the row)."""
+    now = now or timezone.now()
+    # The claim: one sender wins the row for the length of the lease.
+    claimed = OutgoingEmail.objects.filter(_due(now), pk=email_id).update(
+        attempts=F("attempts") + 1, next_attempt_at=now + LEASE
+    )
     if not claimed:
         return False
     email = OutgoingEmail.objects.get(pk=email_id)
     try:
         EmailMessage(email.subject, email.body, settings.DEFAULT_FROM_EMAIL, email.to, cc=email.cc).send()
-    except Exception:
-        OutgoingEmail.objects.filter(pk=email_id).update(sent_at=None)  # let the retry have it
-        raise
+    except Exception as error:
+        _record_failure(email, error, now=now)
+        return False
+    OutgoingEmail.objects.filter(pk=email_id).update(sent_at=timezone.now(), next_attempt_at=None, last_error="")
     return True
 
 
-def unsent():
-    return OutgoingEmail.objects.filter(sent_at__isnull=True).values_list("pk", flat=True)
+def _record_failure(email, error, *, now):
+    logger.warning("Email %s (%s) failed on attempt %s: %s", email.pk, email.key, email.attempts, error)
+    given_up = email.attempts >= MAX_ATTEMPTS
+    OutgoingEmail.objects.filter(pk=email.pk).update(
+        last_error=f"{type(error).__name__}: {error}"[:2000],
+        next_attempt_at=None if given_up else now + FIRST_RETRY_AFTER * 2 ** (email.attempts - 1),
+        failed_at=now if given_up else None,
+    )
+
+
+def unsent(*, now=None):
+    """The emails due to be sent: never sent, not given up, not held by a sender, not waiting."""
+    return OutgoingEmail.objects.filter(_due(now or timezone.now())).order_by("pk").values_list("pk", flat=True)
+
+
+def send_unsent(*, now=None):
+    """Send every due email, each on its own. Returns how many went out."""
+    return sum(1 for email_id in list(unsent(now=now)) if send(email_id, now=now))
+
+
+def send_again(*, email_ids):
+    """Staff fixed an address or the mail server: give emails that were given up fresh attempts."""
+    return OutgoingEmail.objects.filter(pk__in=email_ids, sent_at__isnull=True).update(
+        failed_at=None, attempts=0, next_attempt_at=None
+    )

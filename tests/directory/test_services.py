@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from directory import selectors, services
 from directory.models import Business, BusinessTerm, City
+from matching import notifications
 from tests.conftest import profile_data
 
 pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
@@ -133,6 +134,7 @@ def test_owners_are_reminded_once_two_weeks_before_their_profile_lapses(make_bus
 
     assert services.remind_expiring_profiles() == 1
     assert services.remind_expiring_profiles() == 0  # the same task running twice sends nothing more
+    notifications.send_unsent()  # what the task after commit does; this test runs in one transaction
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [business.owner.email]
     assert business.name in mail.outbox[0].subject
