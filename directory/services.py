@@ -146,7 +146,9 @@ def suspend_business(*, actor, business, reason):
         business = _lock(business)
         _require_status(business, {Status.PUBLISHED}, "suspend")
         business.moderation_note = reason
-        return _move(business, actor=actor, action="suspended", to=Status.SUSPENDED, note=reason)
+        business = _move(business, actor=actor, action="suspended", to=Status.SUSPENDED, note=reason)
+        _close_introductions(business, actor=actor, reason=f"suspended: {reason}")
+        return business
 
 
 def archive_business(*, actor, business, note=""):
@@ -157,7 +159,9 @@ def archive_business(*, actor, business, note=""):
         _require_status(
             business, {Status.DRAFT, Status.REJECTED, Status.PUBLISHED, Status.SUSPENDED}, "archive"
         )
-        return _move(business, actor=actor, action="archived", to=Status.ARCHIVED, note=note)
+        business = _move(business, actor=actor, action="archived", to=Status.ARCHIVED, note=note)
+        _close_introductions(business, actor=actor, reason=f"archived: {note}".strip(": "))
+        return business
 
 
 def confirm_business(*, actor, business):
@@ -349,6 +353,13 @@ def _move(business, *, actor, action, to, note=""):
     return business
 
 
+def _close_introductions(business, *, actor, reason):
+    """A firm out of the directory takes no further part in introductions."""
+    from matching.introductions import close_open_introductions  # matching builds on the directory, not the reverse
+
+    close_open_introductions(business=business, reason=reason, actor=actor)
+
+
 def _record(business, *, actor, action, from_status="", to_status="", note=""):
     BusinessEvent.objects.create(
         business=business, actor=actor, action=action, from_status=from_status, to_status=to_status, note=note
@@ -455,6 +466,7 @@ def delete_account(*, user):
                 indexing.business_changed(business)
             else:
                 _move(business, actor=None, action="archived", to=Status.ARCHIVED, note="the owner deleted their account")
+                _close_introductions(business, actor=None, reason="archived: the owner deleted their account")
             _record(business, actor=None, action="erased", note="private fields erased at the owner's request")
         for business in Business.objects.filter(members=user):
             business.members.remove(user)

@@ -1,17 +1,17 @@
 from celery import chord, shared_task
 
-from . import notifications, services
+from . import introductions, notifications, runs
 
 
 @shared_task
 def run_matching(full=False):
     """Open a run, fan its chunks out to the workers, close it when all are done."""
     try:
-        run, chunks = services.start_run(full=full)
-    except services.RunInProgress:
+        run, chunks = runs.start_run(full=full)
+    except runs.RunInProgress:
         return None
     if not chunks:
-        return services.close_run(run_id=run.pk).pk
+        return runs.close_run(run_id=run.pk).pk
     header = [match_chunk.s(run.pk, index, ids) for index, ids in enumerate(chunks)]
     chord(header)(close_run.si(run.pk).on_error(fail_run.si(run.pk)))
     return run.pk
@@ -20,17 +20,17 @@ def run_matching(full=False):
 @shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, retry_backoff_max=300, max_retries=5)
 def match_chunk(run_id, index, business_ids):
     """Idempotent: delivered twice, the second delivery refreshes nothing new."""
-    return services.process_chunk(run_id=run_id, index=index, business_ids=business_ids)
+    return runs.process_chunk(run_id=run_id, index=index, business_ids=business_ids)
 
 
 @shared_task(acks_late=True)
 def close_run(run_id):
-    return services.close_run(run_id=run_id).pk
+    return runs.close_run(run_id=run_id).pk
 
 
 @shared_task
 def fail_run(run_id):
-    services.fail_run(run_id=run_id, error="A chunk of the run failed after its retries.")
+    runs.fail_run(run_id=run_id, error="A chunk of the run failed after its retries.")
 
 
 @shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=8)
@@ -47,9 +47,9 @@ def send_unsent_emails():
 
 @shared_task
 def remind_and_expire_introductions():
-    return services.remind_and_expire()
+    return introductions.remind_and_expire()
 
 
 @shared_task
 def send_introduction_followups():
-    return services.send_followups()
+    return introductions.send_followups()

@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from directory import services as directory_services
 from directory.models import Business
-from matching import services, tasks
+from matching import introductions, runs, tasks
+from matching.introductions import OPEN
 from matching.models import Introduction, MatchRun, MatchRunChunk
 
 pytestmark = pytest.mark.django_db
@@ -67,20 +68,27 @@ def test_run_matching_on_the_demo_network_proposes_explained_cross_city_pairs(da
 
 
 @pytest.mark.sqlite
-def test_a_firm_gets_at_most_n_new_proposals_per_run_best_first(brake_market, settings, staff):
+def test_a_firm_has_at_most_n_open_proposals_best_first_however_often_matching_runs(brake_market, settings, staff):
     buyer, sellers, neighbour = brake_market
-    settings.MATCHING_NEW_PROPOSALS_PER_FIRM = 2
+    settings.MATCHING_OPEN_PROPOSALS_PER_FIRM = 2
     directory_services.verify_business(actor=staff, business=sellers[2])
-    services.run_matching_now(full=True)
+    runs.run_matching_now(full=True)
 
-    def partners_of_buyer():
-        return {i.business_b_id for i in Introduction.objects.filter(business_a=buyer)}
+    def open_partners_of_buyer():
+        return {i.business_b_id for i in Introduction.objects.filter(business_a=buyer, status__in=OPEN)}
 
-    assert len(partners_of_buyer()) == 2
+    kept = open_partners_of_buyer()
+    assert len(kept) == 2
     # The verified seller scores a little higher, so it is among the two kept.
-    assert sellers[2].pk in partners_of_buyer()
-    services.run_matching_now(full=True)  # the next run brings the rest
-    assert partners_of_buyer() == {seller.pk for seller in sellers}
+    assert sellers[2].pk in kept
+    runs.run_matching_now(full=True)  # the next night: the queue does not grow
+    assert open_partners_of_buyer() == kept
+
+    # Staff decide one; the freed place goes to the best of the rest.
+    decided = Introduction.objects.get(business_a=buyer, business_b=sellers[2])
+    introductions.dismiss_introduction(actor=staff, introduction=decided, reason="timing")
+    runs.run_matching_now(full=True)
+    assert len(open_partners_of_buyer()) == 2 and sellers[2].pk not in open_partners_of_buyer()
     # The Aurora maker offers what the Aurora buyer seeks, but they share a city.
     assert not Introduction.objects.filter(business_a=buyer, business_b=neighbour).exists()
 
@@ -88,17 +96,17 @@ def test_a_firm_gets_at_most_n_new_proposals_per_run_best_first(brake_market, se
 @pytest.mark.sqlite
 def test_a_dismissed_pair_cools_off_unless_a_side_changes_what_it_trades(brake_market, settings):
     buyer, sellers, _ = brake_market
-    services.run_matching_now(full=True)
+    runs.run_matching_now(full=True)
     introduction = Introduction.objects.get(business_a=buyer, business_b=sellers[0])
     Introduction.objects.filter(pk=introduction.pk).update(status=Status.DISMISSED, decided_at=timezone.now())
 
-    services.run_matching_now(full=True)
+    runs.run_matching_now(full=True)
     assert Introduction.objects.get(pk=introduction.pk).status == Status.DISMISSED
 
     # The seller now also offers something else: the pair may be judged afresh.
     directory_services.update_business(actor=sellers[0].owner, business=sellers[0],
                                        data={"offers_hs": ["870830", "870840"]})
-    services.run_matching_now(full=False)
+    runs.run_matching_now(full=False)
     assert Introduction.objects.get(pk=introduction.pk).status == Status.PROPOSED
 
     # Dismissed long ago, nothing changed: the cooling-off is over.
@@ -106,42 +114,42 @@ def test_a_dismissed_pair_cools_off_unless_a_side_changes_what_it_trades(brake_m
     Introduction.objects.filter(pk=other.pk).update(
         status=Status.DISMISSED, decided_at=timezone.now() - timedelta(days=settings.MATCHING_COOLING_OFF_DAYS + 1)
     )
-    services.run_matching_now(full=True)
+    runs.run_matching_now(full=True)
     assert Introduction.objects.get(pk=other.pk).status == Status.PROPOSED
 
 
 @pytest.mark.sqlite
 def test_an_incremental_run_looks_only_at_firms_changed_since_the_last_success(brake_market):
     buyer, sellers, _ = brake_market
-    first = services.run_matching_now(full=False)
+    first = runs.run_matching_now(full=False)
     assert first.mode == MatchRun.Mode.FULL  # nothing succeeded before
     directory_services.update_business(actor=sellers[1].owner, business=sellers[1], data={"offers_text": "brake rotors"})
-    second = services.run_matching_now(full=False)
+    second = runs.run_matching_now(full=False)
     assert second.mode == MatchRun.Mode.INCREMENTAL and second.firms_considered == 1
 
 
 @pytest.mark.sqlite
 def test_only_one_run_at_a_time_and_a_dead_run_releases_the_lock(brake_market, settings):
-    run, chunks = services.start_run(full=True)
-    with pytest.raises(services.RunInProgress):
-        services.start_run(full=True)
+    run, chunks = runs.start_run(full=True)
+    with pytest.raises(runs.RunInProgress):
+        runs.start_run(full=True)
     MatchRun.objects.filter(pk=run.pk).update(
         started_at=timezone.now() - timedelta(hours=settings.MATCHING_RUN_TIMEOUT_HOURS + 1)
     )
-    second, _ = services.start_run(full=True)
+    second, _ = runs.start_run(full=True)
     assert MatchRun.objects.get(pk=run.pk).status == MatchRun.Status.FAILED
     assert second.status == MatchRun.Status.RUNNING
 
 
 @pytest.mark.sqlite
 def test_a_chunk_delivered_twice_changes_nothing(brake_market):
-    run, chunks = services.start_run(full=True)
-    services.process_chunk(run_id=run.pk, index=0, business_ids=chunks[0])
+    run, chunks = runs.start_run(full=True)
+    runs.process_chunk(run_id=run.pk, index=0, business_ids=chunks[0])
     first = {i.pk: (i.score, i.updated_at, i.run_id) for i in Introduction.objects.all()}
-    services.process_chunk(run_id=run.pk, index=0, business_ids=chunks[0])
+    runs.process_chunk(run_id=run.pk, index=0, business_ids=chunks[0])
     assert {i.pk: (i.score, i.updated_at, i.run_id) for i in Introduction.objects.all()} == first
     assert MatchRunChunk.objects.filter(run=run).count() == 1
-    closed = services.close_run(run_id=run.pk)
+    closed = runs.close_run(run_id=run.pk)
     assert closed.proposals_created == len(first) and closed.candidates_scored == MatchRunChunk.objects.get().candidates_scored
 
 
