@@ -47,7 +47,7 @@ def test_asking_for_a_pair_matching_proposed_does_not_reveal_the_proposal(api, b
     assert response.json() == {"detail": "These firms already have an open introduction."}
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_requests_for_a_new_pair_at_the_same_moment_get_one_introduction_and_one_conflict(buyer_and_supplier):
     """The first request is held open after writing its row; the second,
     arriving meanwhile, must answer 409 (InvalidTransition), never a 500."""

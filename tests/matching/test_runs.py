@@ -1,8 +1,11 @@
+import threading
 import time
+from collections import Counter
 from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.db.models import Count
 from django.utils import timezone
 
@@ -39,8 +42,15 @@ def pairs():
     return set(Introduction.objects.values_list("business_a_id", "business_b_id"))
 
 
+def open_counts():
+    counts = Counter()
+    for a, b in Introduction.objects.filter(status__in=OPEN).values_list("business_a_id", "business_b_id"):
+        counts.update((a, b))
+    return counts
+
+
 @pytest.mark.sqlite
-def test_run_matching_on_the_demo_network_proposes_explained_cross_city_pairs(database_search):
+def test_run_matching_on_the_demo_network_proposes_explained_cross_city_pairs(database_search, settings, staff):
     call_command("load_demo", count=240)
     call_command("run_matching", "--full", "--sync")
     run = MatchRun.objects.get()
@@ -54,14 +64,20 @@ def test_run_matching_on_the_demo_network_proposes_explained_cross_city_pairs(da
         assert "aurora" in (introduction.business_a.city.slug, introduction.business_b.city.slug)
         assert introduction.score >= 0.35
 
+    assert max(open_counts().values()) <= settings.MATCHING_OPEN_PROPOSALS_PER_FIRM
+    queue = proposals.count()
+
     # Staff decide two of them; a second run must neither duplicate nor touch them.
     dismissed, approved = proposals[0], proposals[1]
-    Introduction.objects.filter(pk=dismissed.pk).update(status=Status.DISMISSED, decided_at=timezone.now())
-    Introduction.objects.filter(pk=approved.pk).update(status=Status.APPROVED, decided_at=timezone.now())
+    introductions.dismiss_introduction(actor=staff, introduction=dismissed, reason="timing")
+    introductions.approve_introduction(actor=staff, introduction=approved)
     decided = {i.pk: (i.status, i.score, i.updated_at) for i in Introduction.objects.filter(pk__in=[dismissed.pk, approved.pk])}
     before = pairs()
     call_command("run_matching", "--full", "--sync")
     assert MatchRun.objects.count() == 2
+    # The queue does not grow night after night: at most the dismissed one's place is filled again.
+    assert Introduction.objects.filter(status__in=OPEN).count() <= queue
+    assert max(open_counts().values()) <= settings.MATCHING_OPEN_PROPOSALS_PER_FIRM
     assert before <= pairs()
     assert not Introduction.objects.values("business_a", "business_b").annotate(n=Count("id")).filter(n__gt=1).exists()
     assert {i.pk: (i.status, i.score, i.updated_at) for i in Introduction.objects.filter(pk__in=decided)} == decided
@@ -91,6 +107,56 @@ def test_a_firm_has_at_most_n_open_proposals_best_first_however_often_matching_r
     assert len(open_partners_of_buyer()) == 2 and sellers[2].pk not in open_partners_of_buyer()
     # The Aurora maker offers what the Aurora buyer seeks, but they share a city.
     assert not Introduction.objects.filter(business_a=buyer, business_b=neighbour).exists()
+
+
+@pytest.mark.sqlite
+def test_a_better_candidate_replaces_a_worse_unreviewed_proposal_but_never_a_decided_one(brake_market, settings, staff):
+    buyer, sellers, _ = brake_market
+    settings.MATCHING_OPEN_PROPOSALS_PER_FIRM = 2
+    runs.run_matching_now(full=True)
+    first, second = Introduction.objects.filter(business_a=buyer, status=Status.PROPOSED).order_by("-score", "pk")
+    introductions.approve_introduction(actor=staff, introduction=first)
+    # An unproposed seller is verified: it now outscores the proposal left unreviewed.
+    better = next(s for s in sellers if s.pk not in (first.business_b_id, second.business_b_id))
+    directory_services.verify_business(actor=staff, business=better)
+    runs.run_matching_now(full=True)
+
+    assert {i.business_b_id: i.status for i in Introduction.objects.filter(business_a=buyer, status__in=OPEN)} == {
+        first.business_b_id: Status.APPROVED, better.pk: Status.PROPOSED}
+    second.refresh_from_db()
+    assert second.status == Status.WITHDRAWN
+    assert list(second.events.values_list("action", flat=True)) == ["withdrawn"]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_chunks_processed_side_by_side_never_exceed_the_cap(make_business, database_search, settings):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs row locks and concurrent transactions")
+    settings.MATCHING_OPEN_PROPOSALS_PER_FIRM = 2
+    settings.MATCHING_CHUNK_SIZE = 1  # every firm its own chunk, all written at once
+    buyer = make_business(name="Front Range Brake Supply", seeks_hs=["870830"], seeks_text="", trade_roles=["importer"])
+    for city in ("seongnam", "chihuahua", "zielona-gora", "new-taipei-city", "adama", "ilopango"):
+        make_business(name=f"Brake Maker {city}", city=city, offers_hs=["870830"], seeks_hs=[], seeks_text="",
+                      trade_roles=["exporter"], description="Brake maker.")
+    run, chunks = runs.start_run(full=True)
+    start, errors = threading.Barrier(len(chunks)), []
+
+    def process(index, ids):
+        try:
+            start.wait(10)
+            runs.process_chunk(run_id=run.pk, index=index, business_ids=ids)
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=process, args=(index, ids)) for index, ids in enumerate(chunks)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert errors == []
+    assert open_counts()[buyer.pk] == 2
 
 
 @pytest.mark.sqlite
