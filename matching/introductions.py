@@ -61,6 +61,12 @@ def open_round(*, introduction, status):
     return introduction
 
 
+def lock_firms(*, business_ids):
+    """Lock the firms' rows in id order, the order every locker uses, so none deadlock.
+    Requests and matching runs take these locks before they touch a pair."""
+    list(Business.objects.select_for_update().filter(pk__in=business_ids).order_by("pk").values_list("pk", flat=True))
+
+
 def request_introduction(*, actor, target, requester=None, message=""):
     """A firm asks staff to introduce it to a profile it found."""
     viewer = directory_selectors.viewer_for(actor)
@@ -159,7 +165,7 @@ def approve_introduction(*, actor, introduction, message=""):
             return introduction
         from_status = introduction.status
         introduction.status = Status.APPROVED
-        introduction.approved_by = _round_approvals(introduction).get(None)
+        introduction.approved_by = introduction.approvals.get(round=introduction.round, city=None).user
         introduction.approved_at = introduction.decided_at = timezone.now()
         introduction.save()
         _event(introduction, actor, "approved", from_status, note=message)
@@ -359,12 +365,6 @@ def _lock_introduction(introduction):
     return Introduction.objects.select_for_update().get(pk=introduction.pk)
 
 
-def lock_firms(*, business_ids):
-    """Lock the firms' rows in id order, the order every locker uses, so none deadlock.
-    Requests and matching runs take these locks before they touch a pair."""
-    list(Business.objects.select_for_update().filter(pk__in=business_ids).order_by("pk").values_list("pk", flat=True))
-
-
 def _pair(introduction):
     businesses = Business.objects.select_related("owner", "city").in_bulk(
         [introduction.business_a_id, introduction.business_b_id]
@@ -399,12 +399,6 @@ def _coordinated_cities(actor, introduction):
         return set()
     pair_cities = Business.objects.filter(pk__in=[introduction.business_a_id, introduction.business_b_id]).values("city_id")
     return set(City.objects.filter(pk__in=pair_cities, coordinator=actor).values_list("pk", flat=True))
-
-
-def _round_approvals(introduction):
-    """This round's approvals: city id (None for staff) -> the user who gave it."""
-    return {approval.city_id: approval.user for approval in
-            introduction.approvals.filter(round=introduction.round).select_related("user")}
 
 
 def _require_state(introduction, allowed, refusal):
