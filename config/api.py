@@ -21,7 +21,7 @@ class Pagination(PageNumberPagination):
 def exception_handler(exc, context):
     # Imported late: DRF loads this handler while the apps may still be loading.
     from directory.services import InvalidTransition
-    from matching.services import RateLimited
+    from matching.introductions import RateLimited
 
     if isinstance(exc, InvalidTransition):
         return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)

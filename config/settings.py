@@ -180,7 +180,8 @@ MATCH_PARTNER_TO_PARTNER = env.bool("MATCH_PARTNER_TO_PARTNER", default=False)
 MATCHING_WEIGHTS = {k: float(v) for k, v in env.dict("MATCHING_WEIGHTS", default={}).items()}
 MATCHING_THRESHOLD = env.float("MATCHING_THRESHOLD", default=0.35)
 MATCHING_CANDIDATES_PER_FIRM = env.int("MATCHING_CANDIDATES_PER_FIRM", default=20)
-MATCHING_NEW_PROPOSALS_PER_FIRM = env.int("MATCHING_NEW_PROPOSALS_PER_FIRM", default=5)
+# At most this many open introductions (requested, proposed, approved) per firm; matching fills to it, best first.
+MATCHING_OPEN_PROPOSALS_PER_FIRM = env.int("MATCHING_OPEN_PROPOSALS_PER_FIRM", default=5)
 MATCHING_CHUNK_SIZE = env.int("MATCHING_CHUNK_SIZE", default=200)
 MATCHING_COOLING_OFF_DAYS = env.int("MATCHING_COOLING_OFF_DAYS", default=180)
 # A run still "running" after this long died without closing; the next run may start.

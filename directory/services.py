@@ -150,7 +150,9 @@ def suspend_business(*, actor, business, reason):
         business = _lock(business)
         _require_status(business, {Status.PUBLISHED}, "suspend")
         business.moderation_note = reason
-        return _move(business, actor=actor, action="suspended", to=Status.SUSPENDED, note=reason)
+        business = _move(business, actor=actor, action="suspended", to=Status.SUSPENDED, note=reason)
+        _close_introductions(business, actor=actor, reason=f"suspended: {reason}")
+        return business
 
 
 def archive_business(*, actor, business, note=""):
@@ -161,7 +163,9 @@ def archive_business(*, actor, business, note=""):
         _require_status(
             business, {Status.DRAFT, Status.REJECTED, Status.PUBLISHED, Status.SUSPENDED}, "archive"
         )
-        return _move(business, actor=actor, action="archived", to=Status.ARCHIVED, note=note)
+        business = _move(business, actor=actor, action="archived", to=Status.ARCHIVED, note=note)
+        _close_introductions(business, actor=actor, reason=f"archived: {note}".strip(": "))
+        return business
 
 
 def confirm_business(*, actor, business):
@@ -357,6 +361,13 @@ def _move(business, *, actor, action, to, note=""):
     return business
 
 
+def _close_introductions(business, *, actor, reason):
+    """A firm out of the directory takes no further part in introductions."""
+    from matching.introductions import close_open_introductions  # matching builds on the directory, not the reverse
+
+    close_open_introductions(business=business, reason=reason, actor=actor)
+
+
 def _record(business, *, actor, action, from_status="", to_status="", note=""):
     BusinessEvent.objects.create(
         business=business, actor=actor, action=action, from_status=from_status, to_status=to_status, note=note
@@ -463,6 +474,7 @@ def delete_account(*, user):
                 indexing.business_changed(business)
             else:
                 _move(business, actor=None, action="archived", to=Status.ARCHIVED, note="the owner deleted their account")
+                _close_introductions(business, actor=None, reason="archived: the owner deleted their account")
             _record(business, actor=None, action="erased", note="private fields erased at the owner's request")
         for business in Business.objects.filter(members=user):
             business.members.remove(user)
@@ -637,14 +649,14 @@ def _move_introductions(*, actor, duplicate, into):
         if partner_id == into.pk or Introduction.objects.filter(business_a_id=a, business_b_id=b).exists():
             if introduction.status in open_statuses:
                 from_status = introduction.status
-                introduction.status = Introduction.Status.DISMISSED
-                introduction.dismiss_reason = Introduction.DismissReason.DUPLICATE
-                introduction.dismiss_note = f"{duplicate.name} was merged into {into.name}"
+                # Closed, not dismissed: a dismissal would hold the partner to a cooling-off.
+                introduction.status = Introduction.Status.CLOSED
                 introduction.decided_at = timezone.now()
                 introduction.save()
                 IntroductionEvent.objects.create(
-                    introduction=introduction, actor=actor, action="dismissed", from_status=from_status,
-                    to_status=introduction.status, note=f"duplicate: {introduction.dismiss_note}", staff_only=True,
+                    introduction=introduction, round=introduction.round, actor=actor, action="closed",
+                    from_status=from_status, to_status=introduction.status,
+                    note=f"duplicate: {duplicate.name} was merged into {into.name}", staff_only=True,
                 )
                 closed += 1
             continue
@@ -659,7 +671,7 @@ def _move_introductions(*, actor, duplicate, into):
             introduction.declined_by_id = into.pk
         introduction.save()
         IntroductionEvent.objects.create(
-            introduction=introduction, actor=actor, action="moved", from_status=introduction.status,
+            introduction=introduction, round=introduction.round, actor=actor, action="moved", from_status=introduction.status,
             to_status=introduction.status, note=f"{duplicate.name} was merged into {into.name}", staff_only=True,
         )
         moved += 1

@@ -4,8 +4,8 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from . import notifications, services
-from .models import Introduction, IntroductionEvent, MatchRun, OutgoingEmail, PeriodicJobRun
+from . import introductions, notifications
+from .models import Introduction, IntroductionApproval, IntroductionEvent, MatchRun, OutgoingEmail, PeriodicJobRun
 
 
 @admin.register(MatchRun)
@@ -23,7 +23,17 @@ class IntroductionEventInline(admin.TabularInline):
     model = IntroductionEvent
     extra = 0
     can_delete = False
-    readonly_fields = ("created_at", "actor", "action", "from_status", "to_status", "note", "staff_only")
+    readonly_fields = ("round", "created_at", "actor", "action", "from_status", "to_status", "note", "staff_only")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class IntroductionApprovalInline(admin.TabularInline):
+    model = IntroductionApproval
+    extra = 0
+    can_delete = False
+    readonly_fields = ("round", "city", "user", "created_at")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -47,13 +57,13 @@ class IntroductionAdmin(admin.ModelAdmin):
     """The staff queue. Transitions go through the workflow's services, so
     events are recorded and emails promised exactly as over the API."""
 
-    list_display = ("pk", "business_a", "business_b", "status", "score", "created_at")
+    list_display = ("pk", "business_a", "business_b", "status", "round", "score", "created_at")
     list_filter = ("status", AgeFilter, "business_a__city", "business_b__city")
     list_select_related = ("business_a", "business_b")
     search_fields = ("business_a__name", "business_b__name")
     actions = ["approve_selected", "dismiss_selected"]
-    inlines = [IntroductionEventInline]
-    fields = ("business_a", "business_b", "status", "score", "reasons", "message", "approval_message",
+    inlines = [IntroductionApprovalInline, IntroductionEventInline]
+    fields = ("business_a", "business_b", "status", "round", "score", "reasons", "message", "approval_message",
               "dismiss_reason", "dismiss_note", "outcome", "outcome_value", "outcome_note")
     readonly_fields = fields
 
@@ -62,11 +72,11 @@ class IntroductionAdmin(admin.ModelAdmin):
 
     @admin.action(description="Approve the selected introductions")
     def approve_selected(self, request, queryset):
-        self._apply(request, queryset, lambda intro: services.approve_introduction(actor=request.user, introduction=intro))
+        self._apply(request, queryset, lambda intro: introductions.approve_introduction(actor=request.user, introduction=intro))
 
     @admin.action(description="Dismiss the selected introductions (not a real fit)")
     def dismiss_selected(self, request, queryset):
-        self._apply(request, queryset, lambda intro: services.dismiss_introduction(
+        self._apply(request, queryset, lambda intro: introductions.dismiss_introduction(
             actor=request.user, introduction=intro, reason=Introduction.DismissReason.NOT_RELEVANT, note="bulk dismissal"))
 
     def _apply(self, request, queryset, transition):
@@ -75,7 +85,7 @@ class IntroductionAdmin(admin.ModelAdmin):
             try:
                 transition(introduction)
                 done += 1
-            except (services.InvalidTransition, PermissionDenied) as error:
+            except (introductions.InvalidTransition, PermissionDenied) as error:
                 refused.append(f"#{introduction.pk}: {error}")
         self.message_user(request, f"{done} done." + (f" Refused: {'; '.join(refused)}" if refused else ""),
                           messages.WARNING if refused else messages.SUCCESS)

@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 from directory import selectors as directory_selectors
 from directory.models import Business, City
 
-from . import selectors, services
+from . import introductions, selectors
 from .models import Introduction
 
 
@@ -46,7 +46,7 @@ class IntroductionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Introduction
-        fields = ["id", "status", "score", "reasons", "business_a", "business_b", "accepted_by_a", "accepted_by_b",
+        fields = ["id", "status", "round", "score", "reasons", "business_a", "business_b", "accepted_by_a", "accepted_by_b",
                   "outcome", "created_at", "updated_at"]
 
     def get_accepted_by_a(self, introduction) -> bool:
@@ -57,17 +57,19 @@ class IntroductionSerializer(serializers.ModelSerializer):
 
 
 class EventSerializer(serializers.Serializer):
+    round = serializers.IntegerField()
     action = serializers.CharField()
     from_status = serializers.CharField()
     to_status = serializers.CharField()
     note = serializers.CharField()
-    actor = serializers.CharField(source="actor.username", default=None)
+    actor = serializers.CharField(allow_null=True, help_text="Empty when the viewer may not know who acted.")
     created_at = serializers.DateTimeField()
 
 
 class IntroductionDetailSerializer(IntroductionSerializer):
-    """One introduction as the caller may see it: the history (staff-only notes
-    for staff), and the other firm's contact once, and only once, introduced."""
+    """One introduction as the caller may see it: the history of every round
+    (as matching.selectors.history_for allows), and the other firm's contact
+    once, and only once, introduced."""
 
     history = serializers.SerializerMethodField()
     counterpart_contact = serializers.SerializerMethodField()
@@ -79,11 +81,8 @@ class IntroductionDetailSerializer(IntroductionSerializer):
         ]
 
     def get_history(self, introduction) -> list:
-        viewer = self.context["viewer"]
-        events = introduction.events.select_related("actor")
-        if not viewer.is_staff:
-            events = events.filter(staff_only=False)
-        return EventSerializer(events, many=True).data
+        return EventSerializer(selectors.history_for(introduction=introduction, viewer=self.context["viewer"]),
+                               many=True).data
 
     def get_counterpart_contact(self, introduction) -> dict | None:
         counterpart = selectors.counterpart_for(introduction=introduction, viewer=self.context["viewer"])
@@ -190,7 +189,7 @@ class IntroductionViewSet(viewsets.ReadOnlyModelViewSet):
         """A firm asks to be introduced to a profile it found."""
         params = RequestSerializer(data=request.data)
         params.is_valid(raise_exception=True)
-        introduction = services.request_introduction(
+        introduction = introductions.request_introduction(
             actor=request.user, target=params.validated_data["target"],
             requester=params.validated_data["requester"], message=params.validated_data["message"],
         )
@@ -219,29 +218,29 @@ class IntroductionViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=ApproveSerializer, responses=IntroductionDetailSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        return self._transition(services.approve_introduction, ApproveSerializer)
+        return self._transition(introductions.approve_introduction, ApproveSerializer)
 
     @extend_schema(request=DismissSerializer, responses=IntroductionDetailSerializer)
     @action(detail=True, methods=["post"])
     def dismiss(self, request, pk=None):
-        return self._transition(services.dismiss_introduction, DismissSerializer)
+        return self._transition(introductions.dismiss_introduction, DismissSerializer)
 
     @extend_schema(request=AnswerSerializer, responses=IntroductionDetailSerializer)
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
         business, _ = self._answer_params()
-        return self._transition(services.accept_introduction, business=business)
+        return self._transition(introductions.accept_introduction, business=business)
 
     @extend_schema(request=AnswerSerializer, responses=IntroductionDetailSerializer)
     @action(detail=True, methods=["post"])
     def decline(self, request, pk=None):
         business, reason = self._answer_params()
-        return self._transition(services.decline_introduction, business=business, reason=reason)
+        return self._transition(introductions.decline_introduction, business=business, reason=reason)
 
     @extend_schema(request=OutcomeSerializer, responses=IntroductionDetailSerializer)
     @action(detail=True, methods=["post"])
     def outcome(self, request, pk=None):
-        return self._transition(services.record_outcome, OutcomeSerializer)
+        return self._transition(introductions.record_outcome, OutcomeSerializer)
 
 
 class InboxView(APIView):

@@ -2,7 +2,7 @@
 
 Nothing here touches the database, the search engine or Celery, so every rule
 can be tested on its own. Candidates come from the search backend (see
-matching/services.py); this module says how good each candidate is and why,
+matching/runs.py); this module says how good each candidate is and why,
 as a weighted sum of features, each of which becomes a reason a staff member
 can judge at a glance.
 """

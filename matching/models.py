@@ -57,7 +57,12 @@ class MatchRunChunk(models.Model):
 
 class Introduction(models.Model):
     """A proposed or requested introduction between two firms: one row per
-    unordered pair (business_a has the smaller id), whatever happened to it."""
+    unordered pair (business_a has the smaller id), whatever happened to it.
+
+    A pair proposed or requested again after a no starts a new round
+    (matching.introductions.open_round): the fields of the last round are
+    cleared, and its events and approvals stay behind under its number.
+    """
 
     class Status(models.TextChoices):
         REQUESTED = "requested", _("Requested by a firm")
@@ -67,6 +72,8 @@ class Introduction(models.Model):
         DECLINED = "declined", _("Declined by a firm")
         INTRODUCED = "introduced", _("Introduced")
         EXPIRED = "expired", _("Expired")
+        CLOSED = "closed", _("Closed: a firm left the directory")
+        WITHDRAWN = "withdrawn", _("Withdrawn: better matches took its place")
 
     class DismissReason(models.TextChoices):
         NOT_RELEVANT = "not_relevant", _("Not a real fit")
@@ -84,14 +91,13 @@ class Introduction(models.Model):
     business_a = models.ForeignKey("directory.Business", on_delete=models.CASCADE, related_name="+")
     business_b = models.ForeignKey("directory.Business", on_delete=models.CASCADE, related_name="+")
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PROPOSED, db_index=True)
+    round = models.PositiveIntegerField(default=1)
     message = models.TextField(blank=True)  # from the requesting firm
     approval_message = models.TextField(blank=True)  # from staff, to both firms
+    # Set when the round is approved (staff and every coordinator required);
+    # approved_by is the staff member, copied on the introduction email.
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     approved_at = models.DateTimeField(null=True, blank=True)
-    coordinator_approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    coordinator_approved_at = models.DateTimeField(null=True, blank=True)
     dismiss_reason = models.CharField(max_length=20, choices=DismissReason.choices, blank=True)
     dismiss_note = models.TextField(blank=True)
     accepted_a_at = models.DateTimeField(null=True, blank=True)
@@ -133,10 +139,32 @@ class Introduction(models.Model):
         return "a" if business_id == self.business_a_id else "b" if business_id == self.business_b_id else None
 
 
+class IntroductionApproval(models.Model):
+    """One approval of one round: staff's (no city), or the coordinator's of a
+    city that requires it. A city's requirement is met only by its own
+    coordinator, never by another city's."""
+
+    introduction = models.ForeignKey(Introduction, on_delete=models.CASCADE, related_name="approvals")
+    round = models.PositiveIntegerField()
+    city = models.ForeignKey("directory.City", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["introduction", "round", "city"], name="one_approval_per_city_and_round"),
+            # NULLs are distinct in a unique index, so staff's approval needs its own.
+            models.UniqueConstraint(fields=["introduction", "round"], condition=Q(city__isnull=True),
+                                    name="one_staff_approval_per_round"),
+        ]
+
+
 class IntroductionEvent(models.Model):
     """Every transition of an introduction: who, when, from what to what, and why."""
 
     introduction = models.ForeignKey(Introduction, on_delete=models.CASCADE, related_name="events")
+    round = models.PositiveIntegerField(default=1)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     action = models.CharField(max_length=32)
     from_status = models.CharField(max_length=12, blank=True)

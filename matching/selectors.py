@@ -98,10 +98,65 @@ def awaits_answer(*, introduction, viewer):
 
 
 def _firm_visible(viewer):
-    """A firm sees its introductions once staff approved them, and those it asked for."""
+    """A firm sees its introductions once staff approved them, and those it asked for.
+    A closed one stays in sight only if the firms had seen it (it was approved)."""
+    Status = Introduction.Status
     own = Q(business_a_id__in=viewer.managed_ids) | Q(business_b_id__in=viewer.managed_ids)
-    hidden = [Introduction.Status.PROPOSED, Introduction.Status.DISMISSED, Introduction.Status.REQUESTED]
-    return own & (~Q(status__in=hidden) | Q(requested_by_id__in=viewer.managed_ids))
+    hidden = [Status.PROPOSED, Status.DISMISSED, Status.REQUESTED, Status.WITHDRAWN, Status.CLOSED]
+    return own & (
+        ~Q(status__in=hidden)
+        | Q(requested_by_id__in=viewer.managed_ids)
+        | Q(status=Status.CLOSED, approved_at__isnull=False)
+    )
+
+
+def cities_requiring_coordinator(*, introduction):
+    """The ids of the pair's cities whose own coordinator must co-approve."""
+    return {
+        city.pk for city in (introduction.business_a.city, introduction.business_b.city)
+        if city.coordinator_must_approve and city.coordinator_id is not None
+    }
+
+
+def approval_waits_for(*, introduction):
+    """Who must still approve this round: "staff", "coordinator", or "" when
+    nobody (it is approved, or nobody has approved anything yet)."""
+    if introduction.status not in (Introduction.Status.PROPOSED, Introduction.Status.REQUESTED):
+        return ""
+    # .all() so that a page that prefetched the approvals asks nothing more.
+    approved = {a.city_id for a in introduction.approvals.all() if a.round == introduction.round}
+    if not approved:
+        return ""
+    if None not in approved:
+        return "staff"
+    return "coordinator" if cities_requiring_coordinator(introduction=introduction) - approved else ""
+
+
+def history_for(*, introduction, viewer):
+    """The events of every round as this viewer may read them: staff see all;
+    others never see staff-only notes, and until the firms are introduced,
+    not who acted for the other firm either."""
+    events = introduction.events.select_related("actor")
+    if not viewer.is_staff:
+        events = events.filter(staff_only=False)
+    hidden_actors = set()
+    if not viewer.is_staff and introduction.status != Introduction.Status.INTRODUCED:
+        others = [pk for pk in (introduction.business_a_id, introduction.business_b_id) if pk not in viewer.managed_ids]
+        hidden_actors = _people_of(others) - _people_of(viewer.managed_ids)
+    return [
+        {"round": event.round, "action": event.action, "from_status": event.from_status,
+         "to_status": event.to_status, "note": event.note, "created_at": event.created_at,
+         "actor": event.actor.username if event.actor and event.actor_id not in hidden_actors else None}
+        for event in events
+    ]
+
+
+def _people_of(business_ids):
+    """The user ids of the owners and members of these firms."""
+    people = set()
+    for owner_id, member_id in Business.objects.filter(pk__in=business_ids).values_list("owner_id", "members"):
+        people |= {owner_id, member_id} - {None}
+    return people
 
 
 FUNNEL_STAGES = ("proposed", "approved", "accepted", "introduced", "met", "deal")

@@ -4,7 +4,7 @@ from celery import Task, chord, shared_task
 
 from config.celery import OncePerPeriod
 
-from . import notifications, services
+from . import introductions, notifications, runs
 
 
 class MatchChunkTask(Task):
@@ -12,7 +12,7 @@ class MatchChunkTask(Task):
         """A chunk failed after its retries, so the chord never closes the run:
         fail it now, with the chunk's error, which releases the one-run lock."""
         run_id = kwargs["run_id"] if "run_id" in kwargs else args[0]
-        services.fail_run(run_id=run_id, error=f"A chunk failed after its retries: {exc!r}")
+        runs.fail_run(run_id=run_id, error=f"A chunk failed after its retries: {exc!r}")
 
 
 @shared_task(base=OncePerPeriod, period=timedelta(days=1))
@@ -20,11 +20,11 @@ def run_matching(full=False):
     """Open a run, fan its chunks out to the workers, close it when all are done.
     Nightly from beat (once a day, however many beats) and on demand from staff."""
     try:
-        run, chunks = services.start_run(full=full)
-    except services.RunInProgress:
+        run, chunks = runs.start_run(full=full)
+    except runs.RunInProgress:
         return None
     if not chunks:
-        return services.close_run(run_id=run.pk).pk
+        return runs.close_run(run_id=run.pk).pk
     header = [match_chunk.s(run.pk, index, ids) for index, ids in enumerate(chunks)]
     try:
         chord(header)(close_run.si(run.pk))
@@ -32,7 +32,7 @@ def run_matching(full=False):
         # Without a broker the chunks run right here and a failing one raises
         # (Celery's Retry, when run eagerly); with one, the chunks could not be
         # queued. Either way this run will never close: fail it, free the lock.
-        services.fail_run(run_id=run.pk, error=repr(getattr(error, "exc", None) or error))
+        runs.fail_run(run_id=run.pk, error=repr(getattr(error, "exc", None) or error))
         raise
     return run.pk
 
@@ -41,12 +41,12 @@ def run_matching(full=False):
              retry_backoff_max=300, max_retries=5)
 def match_chunk(run_id, index, business_ids):
     """Idempotent: delivered twice, the second delivery refreshes nothing new."""
-    return services.process_chunk(run_id=run_id, index=index, business_ids=business_ids)
+    return runs.process_chunk(run_id=run_id, index=index, business_ids=business_ids)
 
 
 @shared_task(acks_late=True)
 def close_run(run_id):
-    return services.close_run(run_id=run_id).pk
+    return runs.close_run(run_id=run_id).pk
 
 
 @shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=8)
@@ -65,9 +65,9 @@ def send_unsent_emails():
 
 @shared_task(base=OncePerPeriod, period=timedelta(hours=1))
 def remind_and_expire_introductions():
-    return services.remind_and_expire()
+    return introductions.remind_and_expire()
 
 
 @shared_task(base=OncePerPeriod, period=timedelta(days=1))
 def send_introduction_followups():
-    return services.send_followups()
+    return introductions.send_followups()

@@ -1,7 +1,7 @@
 """The matching pages: a firm's introductions, and the staff desk's queue,
 runs and metrics.
 
-Every write goes through matching.services, exactly as the API's do, so a
+Every write goes through the services (matching.introductions), exactly as the API's do, so a
 page and an API call can never disagree about who may do what. A refused
 action becomes a message on the page the person came from, never an error
 page: they clicked a button, and they should read why it did nothing.
@@ -31,14 +31,14 @@ from kombu.exceptions import OperationalError
 from directory.models import Business, City
 from directory.selectors import may_use_staff_desk, viewer_for, visible_businesses
 
-from . import charts, selectors, services, tasks
+from . import charts, introductions, runs, selectors, tasks
 from .models import Introduction, MatchRun
 
 logger = logging.getLogger(__name__)
 
 Status = Introduction.Status
 # What a service may refuse with; each carries a sentence for the person.
-REFUSALS = (ValidationError, PermissionDenied, services.InvalidTransition, services.RateLimited)
+REFUSALS = (ValidationError, PermissionDenied, introductions.InvalidTransition, introductions.RateLimited)
 QUEUE_STATUSES = (Status.PROPOSED, Status.REQUESTED)
 QUEUE_PAGE_SIZE = 25
 RECENT_RUNS = 30
@@ -115,7 +115,7 @@ def request_introduction(request, slug):
             messages.error(request, _("Choose one of the firms you manage."))
             return redirect(back)
     try:
-        services.request_introduction(
+        introductions.request_introduction(
             actor=request.user, target=target, requester=requester, message=form.cleaned_data["message"]
         )
     except REFUSALS as error:
@@ -162,19 +162,19 @@ def introduction_answer(request, pk, action):
         return redirect(back)
     try:
         if action == "accept":
-            introduction = services.accept_introduction(
+            introduction = introductions.accept_introduction(
                 actor=request.user, introduction=introduction, business=business
             )
             done = (_("You are introduced. The other firm's contact is now shown with the introduction.")
                     if introduction.status == Status.INTRODUCED
                     else _("You accepted. The other firm's contact is shown as soon as it accepts too."))
         elif action == "decline":
-            services.decline_introduction(
+            introductions.decline_introduction(
                 actor=request.user, introduction=introduction, business=business, reason=form.cleaned_data["reason"]
             )
             done = _("You declined the introduction.")
         else:
-            services.record_outcome(
+            introductions.record_outcome(
                 actor=request.user, introduction=introduction, outcome=form.cleaned_data["outcome"],
                 value=form.cleaned_data["value"], note=form.cleaned_data["note"],
             )
@@ -221,7 +221,7 @@ def introduction_queue(request):
         status, introductions = "", selectors.open_queue(viewer=viewer)
     if city:
         introductions = introductions.filter(Q(business_a__city__slug=city) | Q(business_b__city__slug=city))
-    page = Paginator(introductions.order_by("-score", "pk"), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(introductions.order_by("-score", "pk").prefetch_related("approvals"), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     coordinated = _coordinated_city_ids(request.user)
     rows = [_queue_row(introduction, viewer, coordinated) for introduction in page]
     return render(request, "matching/introduction_queue.html", {
@@ -252,12 +252,12 @@ def introduction_decide(request, pk, action):
     names = _pair_names(introduction)
     try:
         if action == "approve":
-            introduction = services.approve_introduction(
+            introduction = introductions.approve_introduction(
                 actor=request.user, introduction=introduction, message=form.cleaned_data["message"]
             )
             done = _approval_sentence(introduction) % names
         else:
-            services.dismiss_introduction(actor=request.user, introduction=introduction, **form.cleaned_data)
+            introductions.dismiss_introduction(actor=request.user, introduction=introduction, **form.cleaned_data)
             done = _("You dismissed the introduction of %(first)s and %(second)s.") % names
     except REFUSALS as error:
         messages.error(request, _problem(error))
@@ -287,9 +287,9 @@ def introduction_bulk(request):
     for introduction in found.values():
         try:
             if action == "approve":
-                introduction = services.approve_introduction(actor=request.user, introduction=introduction)
+                introduction = introductions.approve_introduction(actor=request.user, introduction=introduction)
             else:
-                introduction = services.dismiss_introduction(
+                introduction = introductions.dismiss_introduction(
                     actor=request.user, introduction=introduction, reason=reason, note=note
                 )
         except REFUSALS as error:
@@ -374,21 +374,12 @@ def _queue_row(introduction, viewer, coordinated):
         "second": _firm(second),
         "requester_name": selectors.display_name(requester) if requester else "",
         "names": _pair_names(introduction),
-        "waits_for": _other_approver(introduction),
+        "waits_for": selectors.approval_waits_for(introduction=introduction),
         # Only staff and the cities' coordinators may decide (the services
         # check again); volunteers read the queue without the buttons.
         "can_decide": introduction.status in QUEUE_STATUSES
         and (viewer.is_staff or bool({first.city_id, second.city_id} & coordinated)),
     }
-
-
-def _other_approver(introduction):
-    """Who still has to approve an introduction one approver already approved."""
-    if introduction.status not in QUEUE_STATUSES:
-        return ""
-    if introduction.approved_at:
-        return "coordinator"
-    return "staff" if introduction.coordinator_approved_at else ""
 
 
 def _firm(business):
@@ -409,7 +400,7 @@ def _approval_sentence(introduction):
     """An approval may still wait for the other approver (staff or a city coordinator)."""
     if introduction.status == Status.APPROVED:
         return _("You approved the introduction of %(first)s and %(second)s; both firms are asked now.")
-    if introduction.approved_at is None:
+    if selectors.approval_waits_for(introduction=introduction) == "staff":
         return _("Your approval of %(first)s and %(second)s is recorded; it now waits for staff.")
     return _("Your approval of %(first)s and %(second)s is recorded; it now waits for the city coordinator.")
 
@@ -450,7 +441,7 @@ def _start_run(request, *, full):
     Celery runs it eagerly, so it has finished when .delay() returns."""
     try:
         result = tasks.run_matching.delay(full=full)
-    except services.RunInProgress:
+    except runs.RunInProgress:
         messages.error(request, _("A matching run is already in progress. Wait for it to finish."))
         return
     except OperationalError:

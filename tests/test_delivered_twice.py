@@ -5,7 +5,7 @@ no second proposal, event, index document or email."""
 import pytest
 from django.core import mail
 
-from matching import services, tasks
+from matching import introductions, runs, tasks
 from matching.models import Introduction, IntroductionEvent, MatchRun, MatchRunChunk, OutgoingEmail
 from search import outbox
 from search import tasks as search_tasks
@@ -35,13 +35,13 @@ def test_a_matching_chunk_delivered_twice_proposes_each_pair_once(database_searc
     make_business(name="Front Range Brake Supply", seeks_hs=["870830"])
     for city in ("seongnam", "chihuahua"):
         make_business(name=f"Brake Maker {city}", city=city, offers_hs=["870830"], seeks_hs=[], seeks_text="")
-    run, chunks = services.start_run(full=True)
+    run, chunks = runs.start_run(full=True)
 
     scored = twice(tasks.match_chunk, celery_worker_process["queue"], run.pk, 0, chunks[0])
 
     assert scored[0] == scored[1] > 0
     assert MatchRunChunk.objects.filter(run=run).count() == 1
-    closed = services.close_run(run_id=run.pk)
+    closed = runs.close_run(run_id=run.pk)
     assert closed.proposals_created == Introduction.objects.count() == 2
     assert closed.candidates_scored == scored[0]
 
@@ -68,13 +68,13 @@ def test_introduction_reminders_and_follow_ups_delivered_twice_email_each_firm_o
 ):
     buyer = make_business(name="Front Range Brake Supply")
     supplier = make_business(name="Hanbit Brake Works", city="seongnam", offers_hs=["870830"])
-    introduction = services.request_introduction(actor=buyer.owner, target=supplier)
-    services.approve_introduction(actor=staff, introduction=introduction)
-    services.accept_introduction(actor=buyer.owner, introduction=introduction)
+    introduction = introductions.request_introduction(actor=buyer.owner, target=supplier)
+    introductions.approve_introduction(actor=staff, introduction=introduction)
+    introductions.accept_introduction(actor=buyer.owner, introduction=introduction)
     queue = celery_worker_process["queue"]
 
     assert twice(tasks.remind_and_expire_introductions, queue) == [[1, 0], [0, 0]]
-    services.accept_introduction(actor=supplier.owner, introduction=introduction)
+    introductions.accept_introduction(actor=supplier.owner, introduction=introduction)
     assert twice(tasks.send_introduction_followups, queue) == [1, 0]
     assert tasks.send_unsent_emails.apply_async(queue=queue).get(timeout=60) == 0  # all went out after commit
 

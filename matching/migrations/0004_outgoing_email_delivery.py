@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('matching', '0002_introductions_workflow'),
+        ('matching', '0003_introduction_rounds'),
     ]
 
     operations = [

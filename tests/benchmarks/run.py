@@ -27,7 +27,7 @@ backend) are set before Django starts. In the child:
    search.backends.get_search_backend().rebuild(); the indices are deleted at
    the end, whatever happens. Searches that fell back to the database because
    Elasticsearch failed are counted and flagged in the report;
-4. matching.services.run_matching_now(full=True), timed (wall clock), with
+4. matching.runs.run_matching_now(full=True), timed (wall clock), with
    the time spent in candidate generation (search.selectors.complementary_many),
    in text search for needs written only in words (search.selectors.search),
    in profile_for, in engine.proposals_for and in _write_proposals measured
@@ -221,7 +221,7 @@ def _work(args, result):
     result["settings"] = {
         "MATCHING_CANDIDATES_PER_FIRM": settings.MATCHING_CANDIDATES_PER_FIRM,
         "MATCHING_THRESHOLD": settings.MATCHING_THRESHOLD,
-        "MATCHING_NEW_PROPOSALS_PER_FIRM": settings.MATCHING_NEW_PROPOSALS_PER_FIRM,
+        "MATCHING_OPEN_PROPOSALS_PER_FIRM": settings.MATCHING_OPEN_PROPOSALS_PER_FIRM,
         "MATCHING_CHUNK_SIZE": settings.MATCHING_CHUNK_SIZE,
         "MATCHING_WEIGHTS": settings.MATCHING_WEIGHTS,
         "MATCH_PARTNER_TO_PARTNER": settings.MATCH_PARTNER_TO_PARTNER,
@@ -341,7 +341,7 @@ def _measure_runs(args, result, network, phase, tag):
     from django.conf import settings
 
     from config.progress import Progress
-    from matching import services
+    from matching import runs
     from matching.models import Introduction, MatchRun
 
     trace_timed = args.tracemalloc == "same"
@@ -357,7 +357,7 @@ def _measure_runs(args, result, network, phase, tag):
         tracemalloc.start()
     with timers.installed(), Progress(total=0, description=f"{tag} matching", stream=sys.stderr) as progress:
         started = time.perf_counter()
-        run = services.run_matching_now(full=True, progress=progress)
+        run = runs.run_matching_now(full=True, progress=progress)
         elapsed = time.perf_counter() - started
     if trace_timed:
         result["tracemalloc_peak_mib"] = tracemalloc.get_traced_memory()[1] / MIB
@@ -399,7 +399,7 @@ def _measure_runs(args, result, network, phase, tag):
         tracemalloc.start()
         started = time.perf_counter()
         with Progress(total=0, description=f"{tag} matching (traced)", stream=sys.stderr) as progress:
-            services.run_matching_now(full=True, progress=progress)
+            runs.run_matching_now(full=True, progress=progress)
         result["traced_run_s"] = time.perf_counter() - started
         result["tracemalloc_peak_mib"] = tracemalloc.get_traced_memory()[1] / MIB
         tracemalloc.stop()
@@ -411,16 +411,16 @@ def _measure_runs(args, result, network, phase, tag):
 
 
 class _Timers:
-    """Where a run's time goes: wall time inside the functions matching.services
+    """Where a run's time goes: wall time inside the functions matching.runs
     calls by module-level name (so wrapping the name there is enough). A name
     that is no longer there is skipped, and its column shows "–"."""
 
     targets = (
         ("search.selectors", "complementary_many", "candidates"),
         ("search.selectors", "search", "text_search"),
-        ("matching.services", "profile_for", "profiles"),
+        ("matching.runs", "profile_for", "profiles"),
         ("matching.engine", "proposals_for", "scoring"),
-        ("matching.services", "_write_proposals", "writing"),
+        ("matching.runs", "_write_proposals", "writing"),
     )
 
     def __init__(self):
@@ -745,7 +745,7 @@ def _command(argv):
     for name in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL", "SEARCH_BACKEND", "ELASTICSEARCH_URL",
                  "MATCH_PARTNER_TO_PARTNER", "HOME_CITY",
                  "MATCHING_WEIGHTS", "MATCHING_THRESHOLD", "MATCHING_CANDIDATES_PER_FIRM",
-                 "MATCHING_NEW_PROPOSALS_PER_FIRM", "MATCHING_CHUNK_SIZE"):
+                 "MATCHING_OPEN_PROPOSALS_PER_FIRM", "MATCHING_CHUNK_SIZE"):
         if os.environ.get(name):
             env.append(f"{name}={shlex.quote(_mask(os.environ[name]))}")
     python = Path(sys.executable)

@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 
 from directory import duplicates, selectors, services
 from directory.models import Business, ProfileFlag, ProfileMerge
-from matching import services as matching_services
+from matching import introductions as matching_introductions
 from matching.models import Introduction
 from search.models import OutboxEntry
 from tests.conftest import profile_data
@@ -245,10 +245,10 @@ def test_only_a_moderator_of_the_city_dismisses_a_flag(make_business, make_user,
 
 def introduce(requester, target, staff):
     """Request, approve and have both firms accept: an introduced pair."""
-    introduction = matching_services.request_introduction(actor=requester.owner, target=target, requester=requester)
-    introduction = matching_services.approve_introduction(actor=staff, introduction=introduction)
+    introduction = matching_introductions.request_introduction(actor=requester.owner, target=target, requester=requester)
+    introduction = matching_introductions.approve_introduction(actor=staff, introduction=introduction)
     for firm in (requester, target):
-        introduction = matching_services.accept_introduction(actor=firm.owner, introduction=introduction, business=firm)
+        introduction = matching_introductions.accept_introduction(actor=firm.owner, introduction=introduction, business=firm)
     return introduction
 
 
@@ -262,10 +262,10 @@ def test_merging_archives_the_newer_profile_and_moves_its_introductions_to_the_o
     # The newer profile's introductions: one each side of it in id order, one
     # with a firm the older profile already knows, one with the older itself.
     low = introduce(partner_low, newer, staff)
-    high = matching_services.request_introduction(actor=newer.owner, target=partner_high, requester=newer)
-    matching_services.request_introduction(actor=older.owner, target=shared, requester=older)
-    clash = matching_services.request_introduction(actor=newer.owner, target=shared, requester=newer)
-    between = matching_services.request_introduction(actor=older.owner, target=newer, requester=older)
+    high = matching_introductions.request_introduction(actor=newer.owner, target=partner_high, requester=newer)
+    matching_introductions.request_introduction(actor=older.owner, target=shared, requester=older)
+    clash = matching_introductions.request_introduction(actor=newer.owner, target=shared, requester=newer)
+    between = matching_introductions.request_introduction(actor=older.owner, target=newer, requester=older)
     flag = Flag.objects.get(kind=Flag.Kind.DUPLICATE)
     assert {flag.business, flag.other} == {older, newer}
 
@@ -289,7 +289,7 @@ def test_merging_archives_the_newer_profile_and_moves_its_introductions_to_the_o
     assert high.requested_by_id == older.pk and high.status == "requested"
     for closed in (clash, between):
         closed.refresh_from_db()
-        assert closed.status == "dismissed" and closed.dismiss_reason == "duplicate"
+        assert closed.status == "closed"
     assert Introduction.objects.filter(business_a=older, business_b=shared).get().status == "requested"
     flag.refresh_from_db()
     assert flag.status == Flag.Status.MERGED and flag.resolved_by == staff
@@ -301,9 +301,9 @@ def test_a_moved_introduction_keeps_each_firms_acceptance_when_the_pair_is_reord
     older = make_business(name="Frenos Baeza", city="chihuahua", contact_email="a@frenos.example")
     partner = make_business(name="Seongnam Motors", city="seongnam", contact_email="a@motors.example")
     newer = make_business(name="Frenos Baeza", city="chihuahua", contact_email="b@frenos.example")
-    introduction = matching_services.request_introduction(actor=partner.owner, target=newer, requester=partner)
-    introduction = matching_services.approve_introduction(actor=staff, introduction=introduction)
-    matching_services.accept_introduction(actor=partner.owner, introduction=introduction, business=partner)
+    introduction = matching_introductions.request_introduction(actor=partner.owner, target=newer, requester=partner)
+    introduction = matching_introductions.approve_introduction(actor=staff, introduction=introduction)
+    matching_introductions.accept_introduction(actor=partner.owner, introduction=introduction, business=partner)
     introduction.refresh_from_db()
     assert introduction.accepted_a_at is not None and introduction.accepted_b_at is None  # partner < newer
 
@@ -313,7 +313,7 @@ def test_a_moved_introduction_keeps_each_firms_acceptance_when_the_pair_is_reord
     assert (introduction.business_a_id, introduction.business_b_id) == (older.pk, partner.pk)
     # The partner, now side b, still has its acceptance; the kept firm has yet to answer.
     assert introduction.accepted_a_at is None and introduction.accepted_b_at is not None
-    matching_services.accept_introduction(actor=older.owner, introduction=introduction, business=older)
+    matching_introductions.accept_introduction(actor=older.owner, introduction=introduction, business=older)
     introduction.refresh_from_db()
     assert introduction.status == "introduced"
 

@@ -4,7 +4,7 @@ import pytest
 
 from directory import services
 from directory.models import Business, ProfileFlag, ProfileMerge
-from matching import services as matching_services
+from matching import introductions as matching_introductions
 
 pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
 Status = Business.Status
@@ -110,7 +110,7 @@ def test_a_city_volunteer_sees_and_dismisses_only_their_cities_flags(api, make_u
 
 def test_staff_merge_the_newer_profile_into_the_older_over_the_api(api, staff, pair):
     older, newer = pair
-    matching_services.request_introduction(actor=older.owner, target=newer, requester=older)
+    matching_introductions.request_introduction(actor=older.owner, target=newer, requester=older)
     api.force_authenticate(staff)
     response = api.post(f"/api/v1/businesses/{newer.slug}/merge-into/",
                         {"into": older.slug, "add_members": True, "note": "same firm"}, format="json")

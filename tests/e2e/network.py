@@ -3,7 +3,7 @@ three cities, one introduction carried through to `introduced`, staff and
 volunteers."""
 
 from directory.models import City
-from matching import services as matching_services
+from matching import introductions
 
 PRIVATE = {
     "seongnam": ("hanbit-sales@hanbit.example", "+82 31 555 0101"),
@@ -32,9 +32,9 @@ def build(*, make_user, make_business, staff):
             seeks_hs=[], seeks_text="", naics=["111120"], trade_roles=["exporter"],
             contact_email=PRIVATE["adama"][0], contact_phone=PRIVATE["adama"][1]),
     }
-    introduction = matching_services.request_introduction(
+    introduction = introductions.request_introduction(
         actor=users["frontrange"], target=firms["seongnam"], message="We buy brake pads.")
-    matching_services.approve_introduction(actor=staff, introduction=introduction)
-    matching_services.accept_introduction(actor=users["frontrange"], introduction=introduction)
-    matching_services.accept_introduction(actor=users["hanbit"], introduction=introduction)
+    introductions.approve_introduction(actor=staff, introduction=introduction)
+    introductions.accept_introduction(actor=users["frontrange"], introduction=introduction)
+    introductions.accept_introduction(actor=users["hanbit"], introduction=introduction)
     return users, firms, introduction

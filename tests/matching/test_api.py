@@ -1,7 +1,7 @@
 import pytest
 from django.utils import timezone
 
-from matching import services
+from matching import runs
 from matching.models import Introduction
 
 pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
@@ -16,7 +16,7 @@ def proposals(make_business, settings):
                              seeks_text="", trade_roles=["exporter"])
     chihuahua = make_business(name="Frenos Baeza", city="chihuahua", offers_hs=["870830"], seeks_hs=[],
                               seeks_text="", trade_roles=["exporter"])
-    services.run_matching_now(full=True)
+    runs.run_matching_now(full=True)
     return buyer, seongnam, chihuahua
 
 

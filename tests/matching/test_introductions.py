@@ -10,7 +10,7 @@ from django.core import mail
 from django.utils import timezone
 
 from directory.models import City
-from matching import notifications, services
+from matching import introductions, notifications
 from matching.models import Introduction, OutgoingEmail
 
 pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
@@ -185,14 +185,14 @@ def test_reminders_after_a_week_and_expiry_after_three_with_a_moved_clock(api, s
     mail.outbox.clear()
     now = timezone.now()
 
-    assert services.remind_and_expire(now=now + timedelta(days=6)) == (0, 0)
-    assert services.remind_and_expire(now=now + timedelta(days=8)) == (1, 0)
-    assert services.remind_and_expire(now=now + timedelta(days=9)) == (0, 0)  # once
+    assert introductions.remind_and_expire(now=now + timedelta(days=6)) == (0, 0)
+    assert introductions.remind_and_expire(now=now + timedelta(days=8)) == (1, 0)
+    assert introductions.remind_and_expire(now=now + timedelta(days=9)) == (0, 0)  # once
     send_promised_emails()
     send_promised_emails()  # a second delivery sends nothing more
     assert [m.to for m in mail.outbox] == [[firms["supplier"].email]]  # only the firm that has not answered
 
-    assert services.remind_and_expire(now=now + timedelta(days=22)) == (0, 1)
+    assert introductions.remind_and_expire(now=now + timedelta(days=22)) == (0, 1)
     assert Introduction.objects.get(pk=intro_id).status == Status.EXPIRED
 
 
@@ -207,9 +207,9 @@ def test_follow_ups_ask_for_the_outcome_at_30_and_90_days(api, staff, firms):
     send_promised_emails()
     mail.outbox.clear()
     now = timezone.now()
-    assert services.send_followups(now=now + timedelta(days=31)) == 1
-    assert services.send_followups(now=now + timedelta(days=32)) == 0
-    assert services.send_followups(now=now + timedelta(days=91)) == 1
+    assert introductions.send_followups(now=now + timedelta(days=31)) == 1
+    assert introductions.send_followups(now=now + timedelta(days=32)) == 0
+    assert introductions.send_followups(now=now + timedelta(days=91)) == 1
     send_promised_emails()
     assert len(mail.outbox) == 4
     assert OutgoingEmail.objects.filter(key__contains="followup90").count() == 2

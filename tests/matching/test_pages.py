@@ -9,7 +9,7 @@ from django.test import Client
 
 from directory import services as directory_services
 from directory.models import City
-from matching import services
+from matching import introductions, runs
 from matching.models import Introduction, MatchRun
 
 pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
@@ -60,7 +60,7 @@ def firms(make_business, make_user, settings):
 @pytest.fixture
 def proposals(firms):
     """What a matching run proposes: the buyer with each of the two suppliers."""
-    services.run_matching_now(full=True)
+    runs.run_matching_now(full=True)
     buyer, supplier, frenos = firms
     return Introduction.objects.get(business_b=supplier), Introduction.objects.get(business_b=frenos)
 
@@ -122,8 +122,8 @@ def test_partner_firm_sees_no_contact_before_both_accept_and_sees_it_after(firms
 def test_the_introductions_awaiting_an_answer_come_first(firms, staff):
     buyer, supplier, frenos = firms
     old = introduce(staff, buyer, frenos)
-    newer = services.request_introduction(actor=buyer.owner, target=supplier)
-    services.approve_introduction(actor=staff, introduction=newer)
+    newer = introductions.request_introduction(actor=buyer.owner, target=supplier)
+    introductions.approve_introduction(actor=staff, introduction=newer)
     page = html(client_for(buyer.owner).get("/en/me/introductions/"))
     assert page.index(f'id="introduction-{newer.pk}"') < page.index(f'id="introduction-{old.pk}"')
     assert "1 introduction is waiting for your answer." in page
@@ -131,8 +131,8 @@ def test_the_introductions_awaiting_an_answer_come_first(firms, staff):
 
 def test_a_firm_declines_with_a_reason(firms, staff):
     buyer, supplier, _ = firms
-    introduction = services.request_introduction(actor=buyer.owner, target=supplier)
-    services.approve_introduction(actor=staff, introduction=introduction)
+    introduction = introductions.request_introduction(actor=buyer.owner, target=supplier)
+    introductions.approve_introduction(actor=staff, introduction=introduction)
     response = client_for(supplier.owner).post(f"/en/me/introductions/{introduction.pk}/decline/",
                                                {"reason": "We sell only in Asia."})
     assert messages_of(response) == ["You declined the introduction."]
@@ -143,7 +143,7 @@ def test_a_firm_declines_with_a_reason(firms, staff):
 
 def test_answering_an_introduction_twice_or_someone_elses_is_a_message_or_a_404(firms, staff):
     buyer, supplier, frenos = firms
-    introduction = services.request_introduction(actor=buyer.owner, target=supplier)
+    introduction = introductions.request_introduction(actor=buyer.owner, target=supplier)
     # Not yet approved: the supplier does not see it at all.
     assert client_for(supplier.owner).post(f"/en/me/introductions/{introduction.pk}/accept/").status_code == 404
     assert client_for(frenos.owner).post(f"/en/me/introductions/{introduction.pk}/accept/").status_code == 404
@@ -202,7 +202,7 @@ def test_asking_for_an_introduction_never_fails_with_an_error_page(firms, staff,
     assert messages_of(response) == ["Introductions are made only to another published profile."]
     assert messages_of(client.post(url, {"from": buyer.slug}))[0].startswith("Your request is on its way to staff.")
     [problem] = messages_of(client.post(url))
-    assert problem.startswith("These firms already have an introduction")
+    assert problem == "These firms already have an open introduction."
 
     settings.INTRODUCTION_REQUESTS_PER_DAY = 1
     response = client.post(f"/en/b/{frenos.slug}/request-introduction/")
@@ -341,7 +341,7 @@ def test_the_queue_is_paginated_25_a_page(make_business, staff, settings):
     buyer = make_business(name="Front Range Brake Supply")
     for n in range(27):
         target = make_business(name=f"Partner {n:02}", city="seongnam")
-        services.request_introduction(actor=buyer.owner, target=target)
+        introductions.request_introduction(actor=buyer.owner, target=target)
     client = client_for(staff)
     first = html(client.get("/en/staff/introductions/?status=requested"))
     assert first.count('name="ids"') == 25 and "Page 1 of 2" in first
@@ -375,7 +375,7 @@ def test_staff_start_a_matching_run_and_see_it_listed(firms, staff, eager_runs):
     page = html(client.get("/en/staff/runs/"))
     assert "Full" in page and "Succeeded" in page and f"<td>{run.proposals_created}</td>" in page
 
-    services.start_run()  # another run holds the lock
+    runs.start_run()  # another run holds the lock
     response = client.post("/en/staff/runs/")
     assert messages_of(response) == ["A matching run is already in progress. Wait for it to finish."]
     assert MatchRun.objects.count() == 2
@@ -386,7 +386,7 @@ def test_metrics_page_draws_the_funnel_with_its_figures(firms, staff):
     introduction = introduce(staff, buyer, supplier)
     deal = {"outcome": "deal", "value": "100"}
     client_for(buyer.owner).post(f"/en/me/introductions/{introduction.pk}/outcome/", deal)
-    services.request_introduction(actor=buyer.owner, target=frenos)
+    introductions.request_introduction(actor=buyer.owner, target=frenos)
 
     page = html(client_for(staff).get("/en/staff/metrics/"))
     funnel = re.search(r'<svg[^>]*data-chart="funnel".*?</svg>', page, re.S).group(0)
@@ -421,7 +421,7 @@ def test_a_run_that_fails_is_a_message_not_an_error_page(firms, staff, monkeypat
     def search_engine_down(**kwargs):
         raise ConnectionError("search engine down")
 
-    monkeypatch.setattr(services, "process_chunk", search_engine_down)
+    monkeypatch.setattr(runs, "process_chunk", search_engine_down)
     [problem] = messages_of(client_for(staff).post("/en/staff/runs/", {"mode": "full"}))
     assert problem.startswith("The matching run failed:") and "search engine down" in problem
 

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from config.celery import app
-from matching import services, tasks
+from matching import introductions, runs, tasks
 from matching.models import MatchRun
 
 
@@ -54,7 +54,7 @@ def test_a_run_whose_chunk_fails_eagerly_is_marked_failed_and_frees_the_lock(
     run = MatchRun.objects.get()
     assert run.status == MatchRun.Status.FAILED and run.finished_at is not None
     assert "TypeError" in run.error
-    second, _ = services.start_run(full=True)  # the lock is free again
+    second, _ = runs.start_run(full=True)  # the lock is free again
     assert second.status == MatchRun.Status.RUNNING
     assert_staff_see_the_failure(client, staff, run, "TypeError")
 
@@ -63,7 +63,7 @@ def test_a_run_whose_chunk_fails_eagerly_is_marked_failed_and_frees_the_lock(
 def test_a_chunk_that_always_fails_on_a_real_worker_fails_its_run_after_the_retries(
     firms, database_search, celery_worker_process, client, staff
 ):
-    run, _ = services.start_run(full=True)
+    run, _ = runs.start_run(full=True)
     # A poisoned chunk: it raises on every delivery.
     tasks.match_chunk.apply_async((run.pk, 0, ["not-a-firm"]))
     # Five retries with exponential backoff (at most 1+2+4+8+16 seconds).
@@ -76,6 +76,6 @@ def test_a_chunk_that_always_fails_on_a_real_worker_fails_its_run_after_the_retr
     assert run.status == MatchRun.Status.FAILED, log[-3000:]
     assert "ValueError" in run.error and "after its retries" in run.error
     assert log.count("Retry in") == tasks.match_chunk.max_retries  # it did retry before giving up
-    second, _ = services.start_run(full=True)
+    second, _ = runs.start_run(full=True)
     assert second.status == MatchRun.Status.RUNNING
     assert_staff_see_the_failure(client, staff, run, "ValueError")

@@ -1,14 +1,18 @@
+import threading
 import time
+from collections import Counter
 from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.db.models import Count
 from django.utils import timezone
 
 from directory import services as directory_services
 from directory.models import Business
-from matching import services, tasks
+from matching import introductions, runs, tasks
+from matching.introductions import OPEN
 from matching.models import Introduction, MatchRun, MatchRunChunk
 
 pytestmark = pytest.mark.django_db
@@ -38,8 +42,15 @@ def pairs():
     return set(Introduction.objects.values_list("business_a_id", "business_b_id"))
 
 
+def open_counts():
+    counts = Counter()
+    for a, b in Introduction.objects.filter(status__in=OPEN).values_list("business_a_id", "business_b_id"):
+        counts.update((a, b))
+    return counts
+
+
 @pytest.mark.sqlite
-def test_run_matching_on_the_demo_network_proposes_explained_cross_city_pairs(database_search):
+def test_run_matching_on_the_demo_network_proposes_explained_cross_city_pairs(database_search, settings, staff):
     call_command("load_demo", count=240)
     call_command("run_matching", "--full", "--sync")
     run = MatchRun.objects.get()
@@ -53,52 +64,115 @@ def test_run_matching_on_the_demo_network_proposes_explained_cross_city_pairs(da
         assert "aurora" in (introduction.business_a.city.slug, introduction.business_b.city.slug)
         assert introduction.score >= 0.35
 
+    assert max(open_counts().values()) <= settings.MATCHING_OPEN_PROPOSALS_PER_FIRM
+    queue = proposals.count()
+
     # Staff decide two of them; a second run must neither duplicate nor touch them.
     dismissed, approved = proposals[0], proposals[1]
-    Introduction.objects.filter(pk=dismissed.pk).update(status=Status.DISMISSED, decided_at=timezone.now())
-    Introduction.objects.filter(pk=approved.pk).update(status=Status.APPROVED, decided_at=timezone.now())
+    introductions.dismiss_introduction(actor=staff, introduction=dismissed, reason="timing")
+    introductions.approve_introduction(actor=staff, introduction=approved)
     decided = {i.pk: (i.status, i.score, i.updated_at) for i in Introduction.objects.filter(pk__in=[dismissed.pk, approved.pk])}
     before = pairs()
     call_command("run_matching", "--full", "--sync")
     assert MatchRun.objects.count() == 2
+    # The queue does not grow night after night: at most the dismissed one's place is filled again.
+    assert Introduction.objects.filter(status__in=OPEN).count() <= queue
+    assert max(open_counts().values()) <= settings.MATCHING_OPEN_PROPOSALS_PER_FIRM
     assert before <= pairs()
     assert not Introduction.objects.values("business_a", "business_b").annotate(n=Count("id")).filter(n__gt=1).exists()
     assert {i.pk: (i.status, i.score, i.updated_at) for i in Introduction.objects.filter(pk__in=decided)} == decided
 
 
 @pytest.mark.sqlite
-def test_a_firm_gets_at_most_n_new_proposals_per_run_best_first(brake_market, settings, staff):
+def test_a_firm_has_at_most_n_open_proposals_best_first_however_often_matching_runs(brake_market, settings, staff):
     buyer, sellers, neighbour = brake_market
-    settings.MATCHING_NEW_PROPOSALS_PER_FIRM = 2
+    settings.MATCHING_OPEN_PROPOSALS_PER_FIRM = 2
     directory_services.verify_business(actor=staff, business=sellers[2])
-    services.run_matching_now(full=True)
+    runs.run_matching_now(full=True)
 
-    def partners_of_buyer():
-        return {i.business_b_id for i in Introduction.objects.filter(business_a=buyer)}
+    def open_partners_of_buyer():
+        return {i.business_b_id for i in Introduction.objects.filter(business_a=buyer, status__in=OPEN)}
 
-    assert len(partners_of_buyer()) == 2
+    kept = open_partners_of_buyer()
+    assert len(kept) == 2
     # The verified seller scores a little higher, so it is among the two kept.
-    assert sellers[2].pk in partners_of_buyer()
-    services.run_matching_now(full=True)  # the next run brings the rest
-    assert partners_of_buyer() == {seller.pk for seller in sellers}
+    assert sellers[2].pk in kept
+    runs.run_matching_now(full=True)  # the next night: the queue does not grow
+    assert open_partners_of_buyer() == kept
+
+    # Staff decide one; the freed place goes to the best of the rest.
+    decided = Introduction.objects.get(business_a=buyer, business_b=sellers[2])
+    introductions.dismiss_introduction(actor=staff, introduction=decided, reason="timing")
+    runs.run_matching_now(full=True)
+    assert len(open_partners_of_buyer()) == 2 and sellers[2].pk not in open_partners_of_buyer()
     # The Aurora maker offers what the Aurora buyer seeks, but they share a city.
     assert not Introduction.objects.filter(business_a=buyer, business_b=neighbour).exists()
 
 
 @pytest.mark.sqlite
+def test_a_better_candidate_replaces_a_worse_unreviewed_proposal_but_never_a_decided_one(brake_market, settings, staff):
+    buyer, sellers, _ = brake_market
+    settings.MATCHING_OPEN_PROPOSALS_PER_FIRM = 2
+    runs.run_matching_now(full=True)
+    first, second = Introduction.objects.filter(business_a=buyer, status=Status.PROPOSED).order_by("-score", "pk")
+    introductions.approve_introduction(actor=staff, introduction=first)
+    # An unproposed seller is verified: it now outscores the proposal left unreviewed.
+    better = next(s for s in sellers if s.pk not in (first.business_b_id, second.business_b_id))
+    directory_services.verify_business(actor=staff, business=better)
+    runs.run_matching_now(full=True)
+
+    assert {i.business_b_id: i.status for i in Introduction.objects.filter(business_a=buyer, status__in=OPEN)} == {
+        first.business_b_id: Status.APPROVED, better.pk: Status.PROPOSED}
+    second.refresh_from_db()
+    assert second.status == Status.WITHDRAWN
+    assert list(second.events.values_list("action", flat=True)) == ["withdrawn"]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_chunks_processed_side_by_side_never_exceed_the_cap(make_business, database_search, settings):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs row locks and concurrent transactions")
+    settings.MATCHING_OPEN_PROPOSALS_PER_FIRM = 2
+    settings.MATCHING_CHUNK_SIZE = 1  # every firm its own chunk, all written at once
+    buyer = make_business(name="Front Range Brake Supply", seeks_hs=["870830"], seeks_text="", trade_roles=["importer"])
+    for city in ("seongnam", "chihuahua", "zielona-gora", "new-taipei-city", "adama", "ilopango"):
+        make_business(name=f"Brake Maker {city}", city=city, offers_hs=["870830"], seeks_hs=[], seeks_text="",
+                      trade_roles=["exporter"], description="Brake maker.")
+    run, chunks = runs.start_run(full=True)
+    start, errors = threading.Barrier(len(chunks)), []
+
+    def process(index, ids):
+        try:
+            start.wait(10)
+            runs.process_chunk(run_id=run.pk, index=index, business_ids=ids)
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=process, args=(index, ids)) for index, ids in enumerate(chunks)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert errors == []
+    assert open_counts()[buyer.pk] == 2
+
+
+@pytest.mark.sqlite
 def test_a_dismissed_pair_cools_off_unless_a_side_changes_what_it_trades(brake_market, settings):
     buyer, sellers, _ = brake_market
-    services.run_matching_now(full=True)
+    runs.run_matching_now(full=True)
     introduction = Introduction.objects.get(business_a=buyer, business_b=sellers[0])
     Introduction.objects.filter(pk=introduction.pk).update(status=Status.DISMISSED, decided_at=timezone.now())
 
-    services.run_matching_now(full=True)
+    runs.run_matching_now(full=True)
     assert Introduction.objects.get(pk=introduction.pk).status == Status.DISMISSED
 
     # The seller now also offers something else: the pair may be judged afresh.
     directory_services.update_business(actor=sellers[0].owner, business=sellers[0],
                                        data={"offers_hs": ["870830", "870840"]})
-    services.run_matching_now(full=False)
+    runs.run_matching_now(full=False)
     assert Introduction.objects.get(pk=introduction.pk).status == Status.PROPOSED
 
     # Dismissed long ago, nothing changed: the cooling-off is over.
@@ -106,42 +180,42 @@ def test_a_dismissed_pair_cools_off_unless_a_side_changes_what_it_trades(brake_m
     Introduction.objects.filter(pk=other.pk).update(
         status=Status.DISMISSED, decided_at=timezone.now() - timedelta(days=settings.MATCHING_COOLING_OFF_DAYS + 1)
     )
-    services.run_matching_now(full=True)
+    runs.run_matching_now(full=True)
     assert Introduction.objects.get(pk=other.pk).status == Status.PROPOSED
 
 
 @pytest.mark.sqlite
 def test_an_incremental_run_looks_only_at_firms_changed_since_the_last_success(brake_market):
     buyer, sellers, _ = brake_market
-    first = services.run_matching_now(full=False)
+    first = runs.run_matching_now(full=False)
     assert first.mode == MatchRun.Mode.FULL  # nothing succeeded before
     directory_services.update_business(actor=sellers[1].owner, business=sellers[1], data={"offers_text": "brake rotors"})
-    second = services.run_matching_now(full=False)
+    second = runs.run_matching_now(full=False)
     assert second.mode == MatchRun.Mode.INCREMENTAL and second.firms_considered == 1
 
 
 @pytest.mark.sqlite
 def test_only_one_run_at_a_time_and_a_dead_run_releases_the_lock(brake_market, settings):
-    run, chunks = services.start_run(full=True)
-    with pytest.raises(services.RunInProgress):
-        services.start_run(full=True)
+    run, chunks = runs.start_run(full=True)
+    with pytest.raises(runs.RunInProgress):
+        runs.start_run(full=True)
     MatchRun.objects.filter(pk=run.pk).update(
         started_at=timezone.now() - timedelta(hours=settings.MATCHING_RUN_TIMEOUT_HOURS + 1)
     )
-    second, _ = services.start_run(full=True)
+    second, _ = runs.start_run(full=True)
     assert MatchRun.objects.get(pk=run.pk).status == MatchRun.Status.FAILED
     assert second.status == MatchRun.Status.RUNNING
 
 
 @pytest.mark.sqlite
 def test_a_chunk_delivered_twice_changes_nothing(brake_market):
-    run, chunks = services.start_run(full=True)
-    services.process_chunk(run_id=run.pk, index=0, business_ids=chunks[0])
+    run, chunks = runs.start_run(full=True)
+    runs.process_chunk(run_id=run.pk, index=0, business_ids=chunks[0])
     first = {i.pk: (i.score, i.updated_at, i.run_id) for i in Introduction.objects.all()}
-    services.process_chunk(run_id=run.pk, index=0, business_ids=chunks[0])
+    runs.process_chunk(run_id=run.pk, index=0, business_ids=chunks[0])
     assert {i.pk: (i.score, i.updated_at, i.run_id) for i in Introduction.objects.all()} == first
     assert MatchRunChunk.objects.filter(run=run).count() == 1
-    closed = services.close_run(run_id=run.pk)
+    closed = runs.close_run(run_id=run.pk)
     assert closed.proposals_created == len(first) and closed.candidates_scored == MatchRunChunk.objects.get().candidates_scored
 
 

@@ -2,7 +2,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
 from directory import services as directory_services
-from matching import services
+from matching import introductions
 from matching.models import Introduction
 
 
@@ -19,15 +19,15 @@ class Command(BaseCommand):
         outcomes = ["deal", "met", "negotiating", "deal", "no_fit", "met", "deal", "met"]
         for n, introduction in enumerate(proposed):
             if n % 4 == 3:
-                services.dismiss_introduction(actor=staff, introduction=introduction, reason="timing")
+                introductions.dismiss_introduction(actor=staff, introduction=introduction, reason="timing")
                 continue
-            services.approve_introduction(actor=staff, introduction=introduction)
+            introductions.approve_introduction(actor=staff, introduction=introduction)
             if n % 4 == 2:
                 continue  # still waiting for the firms
             for side in (introduction.business_a, introduction.business_b):
-                services.accept_introduction(actor=self._owner(staff, side), introduction=introduction, business=side)
+                introductions.accept_introduction(actor=self._owner(staff, side), introduction=introduction, business=side)
             outcome = outcomes[n % len(outcomes)]
-            services.record_outcome(actor=self._owner(staff, introduction.business_a), introduction=introduction, outcome=outcome,
+            introductions.record_outcome(actor=self._owner(staff, introduction.business_a), introduction=introduction, outcome=outcome,
                                     value=25000 if outcome == "deal" else None)
         self.stdout.write(f"Demo history: {len(proposed)} introductions decided.")
 

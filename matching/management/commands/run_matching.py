@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from config.progress import Progress
 from directory.models import Business
-from matching import services, tasks
+from matching import runs, tasks
 
 
 class Command(BaseCommand):
@@ -26,8 +26,8 @@ class Command(BaseCommand):
         total = Business.objects.public().count()
         try:
             with Progress(total=total, description="matching", stream=self.stderr._out) as progress:
-                run = services.run_matching_now(full=full, progress=progress)
-        except services.RunInProgress as error:
+                run = runs.run_matching_now(full=full, progress=progress)
+        except runs.RunInProgress as error:
             raise CommandError(str(error)) from None
         self.stdout.write(
             f"Run {run.pk} ({run.mode}): {run.firms_considered} firms, {run.candidates_scored} candidates scored, "

@@ -1,0 +1,312 @@
+"""Matching runs and the proposals they write.
+
+A run looks at some firms (all of them, or those changed since the last
+successful run), asks the search backend for each firm's complementary
+partners (k per firm: the cost grows with N·k, never N²), scores the pairs
+with matching.engine and writes proposals. The work is split into chunks so
+Celery can spread it over workers; every chunk is idempotent.
+"""
+
+import hashlib
+from collections import Counter, defaultdict
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q, Sum
+from django.utils import timezone
+
+from directory.models import Business
+from search import selectors as search
+from search.backends.base import eligible_partner_cities
+from search.query import SearchQuery
+
+from . import engine
+from .introductions import OPEN, REFUSED, lock_firms, open_round
+from .models import Introduction, IntroductionApproval, IntroductionEvent, MatchRun, MatchRunChunk
+from .selectors import profile_for, public_businesses_by_id
+
+Status = Introduction.Status
+
+
+class RunInProgress(Exception):
+    """Another matching run holds the lock."""
+
+
+# --- runs -------------------------------------------------------------------------------
+
+
+def start_run(*, full=False):
+    """Open a run (taking the one-run-at-a-time lock) and return it with the
+    chunks of business ids it should process."""
+    now = timezone.now()
+    stale = now - timedelta(hours=settings.MATCHING_RUN_TIMEOUT_HOURS)
+    MatchRun.objects.filter(status=MatchRun.Status.RUNNING, started_at__lt=stale).update(
+        status=MatchRun.Status.FAILED, finished_at=now, error="Timed out: the run never closed."
+    )
+    last = MatchRun.objects.filter(status=MatchRun.Status.SUCCEEDED).order_by("-started_at").first()
+    mode = MatchRun.Mode.FULL if full or last is None else MatchRun.Mode.INCREMENTAL
+    firms = Business.objects.public().order_by("pk")
+    if mode == MatchRun.Mode.INCREMENTAL:
+        firms = firms.filter(updated_at__gte=last.started_at)
+    ids = list(firms.values_list("pk", flat=True))
+    size = settings.MATCHING_CHUNK_SIZE
+    chunks = [ids[i:i + size] for i in range(0, len(ids), size)]
+    try:
+        with transaction.atomic():
+            run = MatchRun.objects.create(mode=mode, chunks_total=len(chunks), firms_considered=len(ids))
+    except IntegrityError:
+        raise RunInProgress("A matching run is already in progress.") from None
+    return run, chunks
+
+
+def process_chunk(*, run_id, index, business_ids):
+    """Score and propose for one chunk of firms. Safe to run twice."""
+    run = MatchRun.objects.get(pk=run_id)
+    if run.status != MatchRun.Status.RUNNING:
+        return 0
+    firms = list(public_businesses_by_id(business_ids).values())
+    candidates = search.complementary_many(firms, settings.MATCHING_CANDIDATES_PER_FIRM)
+    for firm in firms:
+        if not firm.seeks_hs and firm.seeks_text.strip():
+            candidates[firm.pk] = _merge(candidates.get(firm.pk, []), _text_candidates(firm))
+    wanted_ids = {pk for pairs in candidates.values() for pk, _ in pairs}
+    partners = public_businesses_by_id(wanted_ids)
+    now = timezone.now()
+    profiles = {pk: profile_for(b, now=now) for pk, b in {**partners, **{f.pk: f for f in firms}}.items()}
+
+    scored, proposals = 0, {}
+    for firm in firms:
+        pool = [profiles[pk] for pk, _ in candidates.get(firm.pk, []) if pk in profiles]
+        scored += len(pool)
+        for proposal in engine.proposals_for(
+            profiles[firm.pk], pool, weights=settings.MATCHING_WEIGHTS, threshold=settings.MATCHING_THRESHOLD
+        ):
+            proposals.setdefault(proposal.pair, proposal)  # a pair seen from both sides is one proposal
+    # Best first across the chunk, so the per-firm cap keeps each firm's best.
+    _write_proposals(run, sorted(proposals.values(), key=lambda p: (-p.score, p.pair)))
+    MatchRunChunk.objects.update_or_create(
+        run=run, index=index, defaults={"firms": len(firms), "candidates_scored": scored}
+    )
+    return scored
+
+
+def close_run(*, run_id):
+    """Count what the run did and release the lock."""
+    with transaction.atomic():
+        run = MatchRun.objects.select_for_update().get(pk=run_id)
+        if run.status != MatchRun.Status.RUNNING:
+            return run
+        totals = run.chunks.aggregate(candidates=Sum("candidates_scored"))
+        run.candidates_scored = totals["candidates"] or 0
+        run.proposals_created = Introduction.objects.filter(first_run=run).count()
+        run.proposals_refreshed = Introduction.objects.filter(run=run).exclude(first_run=run).count()
+        run.status = MatchRun.Status.SUCCEEDED
+        run.finished_at = timezone.now()
+        run.save()
+    return run
+
+
+def fail_run(*, run_id, error):
+    MatchRun.objects.filter(pk=run_id, status=MatchRun.Status.RUNNING).update(
+        status=MatchRun.Status.FAILED, finished_at=timezone.now(), error=str(error)[:5000]
+    )
+
+
+def run_matching_now(*, full=False, progress=None):
+    """The whole run in this process (the embedded default, tests, `--sync`)."""
+    run, chunks = start_run(full=full)
+    if progress is not None:
+        progress.reset(total=run.firms_considered)
+    try:
+        for index, ids in enumerate(chunks):
+            process_chunk(run_id=run.pk, index=index, business_ids=ids)
+            if progress is not None:
+                progress.advance(len(ids))
+    except Exception as error:
+        fail_run(run_id=run.pk, error=error)
+        raise
+    return close_run(run_id=run.pk)
+
+
+# --- proposals ----------------------------------------------------------------------------
+
+
+def _text_candidates(firm):
+    """Partners whose profiles answer a need the firm described only in words,
+    searched in the firm's own language."""
+    result = search.search(SearchQuery(
+        text=firm.seeks_text, city=eligible_partner_cities(firm), page_size=settings.MATCHING_CANDIDATES_PER_FIRM,
+        with_facets=False,
+    ))
+    return [(hit.business.pk, hit.score) for hit in result.hits]
+
+
+def _merge(*lists):
+    seen = {}
+    for pairs in lists:
+        for pk, value in pairs:
+            seen.setdefault(pk, value)
+    return list(seen.items())
+
+
+def trade_signature(a, b):
+    """A fingerprint of what both firms offer and seek; a change lifts the cooling-off."""
+    parts = []
+    for business in sorted((a, b), key=lambda x: x.pk):
+        parts += [",".join(sorted(business.offers_hs)), ",".join(sorted(business.seeks_hs)),
+                  business.offers_text.strip(), business.seeks_text.strip()]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def _write_proposals(run, proposals):
+    """Create, refresh or replace proposals, best first, so that no firm has
+    more than N open introductions (requested, proposed or approved).
+
+    A full firm's worst unreviewed proposal gives way to a better candidate;
+    requested and approved introductions count but are people's business and
+    never give way. A pair that staff are reviewing or have decided is left
+    alone; a dismissed or declined pair comes back only after the
+    cooling-off period, or sooner if either side changed what it offers or seeks.
+    """
+    if not proposals:
+        return
+    pairs = {s.pair for s in proposals}
+    involved = sorted({pk for pair in pairs for pk in pair})
+    with transaction.atomic():
+        # Chunks working side by side meet at the firms' rows: whoever holds a
+        # firm counts its open introductions with every other chunk's committed.
+        lock_firms(business_ids=involved)
+        existing = {
+            (i.business_a_id, i.business_b_id): i
+            for i in Introduction.objects.filter(
+                business_a_id__in={p[0] for p in pairs}, business_b_id__in={p[1] for p in pairs}
+            )
+            if (i.business_a_id, i.business_b_id) in pairs
+        }
+        businesses = Business.objects.in_bulk(involved)
+        slots = _OpenSlots(involved, limit=settings.MATCHING_OPEN_PROPOSALS_PER_FIRM)
+        cooling_off = timezone.now() - timedelta(days=settings.MATCHING_COOLING_OFF_DAYS)
+        for scored in proposals:
+            pair = scored.pair
+            signature = trade_signature(businesses[pair[0]], businesses[pair[1]])
+            fields = {"score": scored.score, "reasons": scored.reasons, "run_id": run.pk, "trade_signature": signature}
+            introduction = existing.get(pair)
+            if introduction is not None and introduction.status == Status.PROPOSED:
+                _update(introduction, fields)
+                slots.rescore(introduction.pk, scored.score)
+                continue
+            if introduction is not None and not _may_repropose(introduction, signature, cooling_off):
+                continue
+            victims = slots.make_room(pair, scored.score)
+            if victims is None or not all(_withdraw(pk, run) for pk in victims):
+                continue
+            for pk in victims:
+                slots.remove(pk)
+            introduction = _propose(pair, introduction, fields)
+            slots.add(introduction.pk, pair, scored.score)
+
+
+class _OpenSlots:
+    """The open introductions of the firms a chunk touches: how many each
+    firm has, and which of them (proposals nobody approved yet) a better
+    candidate may replace."""
+
+    def __init__(self, business_ids, *, limit):
+        self.limit = limit
+        self.count = Counter()
+        self.replaceable = defaultdict(dict)  # firm -> {introduction id: score}
+        self.pairs = {}
+        rows = list(Introduction.objects.filter(
+            Q(business_a_id__in=business_ids) | Q(business_b_id__in=business_ids), status__in=OPEN
+        ).values_list("pk", "business_a_id", "business_b_id", "status", "score"))
+        proposed = [row[0] for row in rows if row[3] == Status.PROPOSED]
+        reviewed = set(IntroductionApproval.objects.filter(
+            introduction_id__in=proposed, round=F("introduction__round")
+        ).values_list("introduction_id", flat=True))
+        for pk, a, b, status, score in rows:
+            self.count.update((a, b))
+            if status == Status.PROPOSED and pk not in reviewed:
+                self._track(pk, (a, b), score)
+
+    def add(self, pk, pair, score):
+        self.count.update(pair)
+        self._track(pk, pair, score)
+
+    def _track(self, pk, pair, score):
+        self.pairs[pk] = pair
+        for firm in pair:
+            self.replaceable[firm][pk] = score
+
+    def rescore(self, pk, score):
+        for firm in self.pairs.get(pk, ()):
+            self.replaceable[firm][pk] = score
+
+    def remove(self, pk):
+        for firm in self.pairs.pop(pk):
+            self.count[firm] -= 1
+            del self.replaceable[firm][pk]
+
+    def make_room(self, pair, score):
+        """The proposals to withdraw so both firms have room for one of this
+        score (each full firm gives up its worst), or None if one cannot."""
+        victims = []
+        for firm in pair:
+            if self.count[firm] < self.limit:
+                continue
+            worse = [(s, pk) for pk, s in self.replaceable[firm].items() if s < score]
+            if not worse:
+                return None
+            victims.append(min(worse)[1])
+        return victims
+
+
+def _may_repropose(introduction, signature, cooling_off):
+    """A person's no rests for the cooling-off period unless a side changed what
+    it trades; a withdrawn proposal or a closed introduction (nobody said no)
+    may come back at any run."""
+    if introduction.status in (Status.WITHDRAWN, Status.CLOSED):
+        return True
+    if introduction.status in REFUSED:
+        decided = introduction.decided_at or introduction.updated_at
+        return decided < cooling_off or introduction.trade_signature != signature
+    return False
+
+
+def _propose(pair, introduction, fields):
+    """A new proposal, or the pair's next round as one."""
+    if introduction is None:
+        return Introduction.objects.create(business_a_id=pair[0], business_b_id=pair[1],
+                                           first_run_id=fields["run_id"], **fields)
+    from_status = introduction.status
+    open_round(introduction=introduction, status=Status.PROPOSED)
+    for name, value in fields.items():
+        setattr(introduction, name, value)
+    introduction.first_run_id = fields["run_id"]
+    introduction.save()
+    IntroductionEvent.objects.create(introduction=introduction, round=introduction.round, action="proposed",
+                                     from_status=from_status, to_status=Status.PROPOSED)
+    return introduction
+
+
+def _withdraw(pk, run):
+    """Withdraw an unreviewed proposal to make room for a better one; False if
+    it was approved (even in part) meanwhile."""
+    introduction = Introduction.objects.select_for_update().get(pk=pk)
+    if introduction.status != Status.PROPOSED or introduction.approvals.filter(round=introduction.round).exists():
+        return False
+    introduction.status = Status.WITHDRAWN
+    introduction.decided_at = timezone.now()
+    introduction.save()
+    IntroductionEvent.objects.create(introduction=introduction, round=introduction.round, action="withdrawn",
+                                     from_status=Status.PROPOSED, to_status=Status.WITHDRAWN,
+                                     note=f"better matches from run {run.pk}")
+    return True
+
+
+def _update(introduction, fields):
+    changed = [name for name, value in fields.items() if getattr(introduction, name) != value]
+    if changed:
+        for name in changed:
+            setattr(introduction, name, fields[name])
+        introduction.save(update_fields=[*changed, "updated_at"])
