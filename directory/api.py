@@ -120,6 +120,10 @@ class CodeListField(serializers.ListField):
         super().__init__(**kwargs)
 
     def to_internal_value(self, data):
+        # Count what was sent, before duplicates fold away, as for every other
+        # list; and refuse a huge list before looking codes up one by one.
+        if isinstance(data, list) and self.max_length is not None and len(data) > self.max_length:
+            self.fail("max_length", max_length=self.max_length)
         codes, errors = [], []
         for raw in super().to_internal_value(data):
             try:
