@@ -86,7 +86,7 @@ def test_a_firm_gets_at_most_n_new_proposals_per_run_best_first(brake_market, se
 
 
 @pytest.mark.sqlite
-def test_a_dismissed_pair_cools_off_unless_a_side_changes_what_it_trades(brake_market, settings):
+def test_a_dismissed_pair_cools_off_unless_a_side_changes_what_it_trades(brake_market, settings, staff):
     buyer, sellers, _ = brake_market
     services.run_matching_now(full=True)
     introduction = Introduction.objects.get(business_a=buyer, business_b=sellers[0])
@@ -98,6 +98,7 @@ def test_a_dismissed_pair_cools_off_unless_a_side_changes_what_it_trades(brake_m
     # The seller now also offers something else: the pair may be judged afresh.
     directory_services.update_business(actor=sellers[0].owner, business=sellers[0],
                                        data={"offers_hs": ["870830", "870840"]})
+    directory_services.publish_business_changes(actor=staff, business=sellers[0])
     services.run_matching_now(full=False)
     assert Introduction.objects.get(pk=introduction.pk).status == Status.PROPOSED
 
@@ -111,11 +112,12 @@ def test_a_dismissed_pair_cools_off_unless_a_side_changes_what_it_trades(brake_m
 
 
 @pytest.mark.sqlite
-def test_an_incremental_run_looks_only_at_firms_changed_since_the_last_success(brake_market):
+def test_an_incremental_run_looks_only_at_firms_changed_since_the_last_success(brake_market, staff):
     buyer, sellers, _ = brake_market
     first = services.run_matching_now(full=False)
     assert first.mode == MatchRun.Mode.FULL  # nothing succeeded before
     directory_services.update_business(actor=sellers[1].owner, business=sellers[1], data={"offers_text": "brake rotors"})
+    directory_services.publish_business_changes(actor=staff, business=sellers[1])
     second = services.run_matching_now(full=False)
     assert second.mode == MatchRun.Mode.INCREMENTAL and second.firms_considered == 1
 
