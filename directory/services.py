@@ -4,6 +4,10 @@ Each function checks who may act, changes the rows in one transaction,
 records an event and, when the profile's public face may have changed, tells
 the search index in that same transaction (search.indexing). Callers (API views, the import command, tasks, the admin)
 pass already-parsed values; the rules live here.
+
+A firm's own changes to what a published firm is (its name, city, offers
+and needs) wait in a BusinessRevision until a moderator publishes them;
+the published version stays live meanwhile.
 """
 
 from django.conf import settings
@@ -13,6 +17,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django.utils.text import slugify
 
 from search import indexing
@@ -71,11 +76,11 @@ def update_business(*, actor, business, data):
     with transaction.atomic():
         business = _lock(business)
         if business.status == Status.ARCHIVED:
-            raise InvalidTransition("An archived profile cannot be edited.")
+            raise InvalidTransition(_("An archived profile cannot be edited."))
         city = data.get("city")
         new_city_id = city.pk if city is not None else business.city_id
         if not viewer.can_manage(business) and not viewer.can_moderate_city(new_city_id):
-            raise PermissionDenied("A volunteer may move a firm only to a city they look after.")
+            raise PermissionDenied(_("A volunteer may move a firm only to a city they look after."))
         moderated = viewer.can_moderate(business) and viewer.can_moderate_city(new_city_id)
         if business.status == Status.PUBLISHED and not moderated:
             _propose_changes(business, actor=actor, data={k: v for k, v in data.items() if k in MATERIAL_FIELDS})
@@ -94,14 +99,14 @@ def publish_business_changes(*, actor, business, note=""):
     with transaction.atomic():
         business = _lock(business)
         if business.status == Status.ARCHIVED:
-            raise InvalidTransition("An archived profile cannot be edited.")
+            raise InvalidTransition(_("An archived profile cannot be edited."))
         revision = _pending_revision(business)
         data = revision.proposed()
         if "city" in data:
             if data["city"] is None:
-                raise ValidationError({"city": "The proposed city no longer exists; reject these changes."})
+                raise ValidationError({"city": _("The proposed city no longer exists; reject these changes.")})
             if not viewer.can_moderate_city(data["city"].pk):
-                raise PermissionDenied("Only staff, or a volunteer for the new city as well, may move this firm.")
+                raise PermissionDenied(_("Only staff, or a volunteer for the new city as well, may move this firm."))
         changed = _assign(business, data)
         _require_complete(business)
         revision.delete()
@@ -126,7 +131,7 @@ def save_admin_edit(*, actor, business, changed):
     """A staff edit made in the Django admin, whose form has already set the
     fields: save it with the same side effects as an API edit."""
     if not selectors.viewer_for(actor).can_moderate(business):
-        raise PermissionDenied("Only staff may edit profiles in the admin.")
+        raise PermissionDenied(_("Only staff may edit profiles in the admin."))
     with transaction.atomic():
         _save_profile(business, actor=actor, action="edited", changed=changed,
                       note="admin: " + ", ".join(sorted(changed)))
@@ -137,7 +142,7 @@ def delete_business(*, actor, business):
     """Remove a profile for good (spam, a duplicate). Archive is the usual way out;
     this one also takes the profile out of the search index."""
     if not selectors.viewer_for(actor).is_staff:
-        raise PermissionDenied("Only staff may delete a profile.")
+        raise PermissionDenied(_("Only staff may delete a profile."))
     with transaction.atomic():
         pk = business.pk
         business.delete()
@@ -226,7 +231,7 @@ def verify_business(*, actor, business, note=""):
     with transaction.atomic():
         business = _lock(business)
         if business.status == Status.ARCHIVED:
-            raise InvalidTransition("An archived profile cannot be verified.")
+            raise InvalidTransition(_("An archived profile cannot be verified."))
         business.verified_at, business.verified_by = timezone.now(), actor
         _save_profile(business, actor=actor, action="verified", note=note)
     return business
@@ -235,7 +240,7 @@ def verify_business(*, actor, business, note=""):
 def assign_owner(*, actor, business, owner):
     """Staff hand a profile (typically an imported one) to the firm's own account."""
     if not selectors.viewer_for(actor).is_staff:
-        raise PermissionDenied("Only staff may change who owns a profile.")
+        raise PermissionDenied(_("Only staff may change who owns a profile."))
     with transaction.atomic():
         business = _lock(business)
         previous = business.owner
@@ -385,7 +390,7 @@ def _published_value(business, name):
 def _pending_revision(business):
     revision = BusinessRevision.objects.filter(business=business).first()
     if revision is None:
-        raise InvalidTransition("This profile has no changes waiting for review.")
+        raise InvalidTransition(_("This profile has no changes waiting for review."))
     return revision
 
 
@@ -433,18 +438,18 @@ def _record(business, *, actor, action, from_status="", to_status="", note=""):
 
 def _require_manager(actor, business):
     if not selectors.viewer_for(actor).can_manage(business):
-        raise PermissionDenied("Only the firm's owner or members may do this.")
+        raise PermissionDenied(_("Only the firm's owner or members may do this."))
 
 
 def _require_manager_or_moderator(actor, business):
     viewer = selectors.viewer_for(actor)
     if not (viewer.can_manage(business) or viewer.can_moderate(business)):
-        raise PermissionDenied("Only the firm's own people and staff may do this.")
+        raise PermissionDenied(_("Only the firm's own people and staff may do this."))
 
 
 def _require_moderator(actor, business):
     if not selectors.viewer_for(actor).can_moderate(business):
-        raise PermissionDenied("Only staff, or a volunteer for this city, may moderate this profile.")
+        raise PermissionDenied(_("Only staff, or a volunteer for this city, may moderate this profile."))
 
 
 def _require_status(business, allowed, verb):
@@ -460,15 +465,15 @@ _PAST = {"submit": "submitted", "publish": "published", "reject": "rejected",
 
 def _require_reason(reason):
     if not (reason or "").strip():
-        raise ValidationError({"reason": "Say why, so the firm knows what to change."})
+        raise ValidationError({"reason": _("Say why, so the firm knows what to change.")})
 
 
 def _require_complete(business):
     errors = {}
     if not business.description.strip():
-        errors["description"] = "Describe the firm before it is reviewed."
+        errors["description"] = _("Describe the firm before it is reviewed.")
     if not (business.offers_hs or business.offers_text.strip() or business.seeks_hs or business.seeks_text.strip()):
-        errors["offers_text"] = "Say what the firm offers or seeks (HS codes or words)."
+        errors["offers_text"] = _("Say what the firm offers or seeks (HS codes or words).")
     if errors:
         raise ValidationError(errors)
 
@@ -480,7 +485,7 @@ def supported_language(tag, default=settings.LANGUAGE_CODE):
     """The interface language closest to a BCP 47 tag ("zh-Hant-TW" -> "zh-hant",
     "es-MX" -> "es"), or `default` when the network does not speak it."""
     tag = (tag or "").lower().replace("_", "-")
-    codes = [code for code, _ in settings.LANGUAGES]
+    codes = [code for code, _label in settings.LANGUAGES]
     if tag in codes:
         return tag
     base = tag.split("-")[0]
