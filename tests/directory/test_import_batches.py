@@ -11,7 +11,7 @@ from directory import importer
 from directory.models import Business
 from tests.directory.test_import import good_row, write_jsonl
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 class Interrupted(Exception):
