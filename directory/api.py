@@ -106,17 +106,26 @@ class LanguageTagField(serializers.CharField):
         return "-".join(canonical)
 
 
+# The most items any list of a profile holds (codes, roles, languages,
+# certifications): enough for any real firm, small enough to review and index.
+MAX_LIST_ITEMS = 50
+
+
 class CodeListField(serializers.ListField):
     """A list of taxonomy codes, each checked against HS 2022 or NAICS 2022."""
 
     def __init__(self, *, scheme, **kwargs):
         self.scheme = scheme
         kwargs.setdefault("child", serializers.CharField(max_length=16))
-        kwargs.setdefault("max_length", 50)
+        kwargs.setdefault("max_length", MAX_LIST_ITEMS)
         kwargs.setdefault("required", False)
         super().__init__(**kwargs)
 
     def to_internal_value(self, data):
+        # Count what was sent, before duplicates fold away, as for every other
+        # list; and refuse a huge list before looking codes up one by one.
+        if isinstance(data, list) and self.max_length is not None and len(data) > self.max_length:
+            self.fail("max_length", max_length=self.max_length)
         codes, errors = [], []
         for raw in super().to_internal_value(data):
             try:
@@ -139,6 +148,10 @@ def _unique(values):
 
 
 PRIVATE_FIELDS = ("contact_name", "contact_email", "contact_phone")
+# Shown, like the contact, only to the firm's own people and its moderators:
+# the import key is a delegation's internal reference, and changes waiting
+# for review are not public until a moderator publishes them.
+RESTRICTED_FIELDS = (*PRIVATE_FIELDS, "external_id", "pending_changes")
 PROTECTED_FIELDS = ("status", "owner", "verified", "verified_at", "verified_by", "external_id")
 
 
@@ -152,11 +165,11 @@ class BusinessSerializer(serializers.ModelSerializer):
     offers_hs = CodeListField(scheme="hs")
     seeks_hs = CodeListField(scheme="hs")
     trade_roles = serializers.ListField(
-        child=serializers.ChoiceField(choices=Business.TradeRole.choices), required=False, max_length=8
+        child=serializers.ChoiceField(choices=Business.TradeRole.choices), required=False, max_length=MAX_LIST_ITEMS
     )
-    languages = serializers.ListField(child=LanguageTagField(), required=False, max_length=20)
+    languages = serializers.ListField(child=LanguageTagField(), required=False, max_length=MAX_LIST_ITEMS)
     certifications = serializers.ListField(
-        child=serializers.CharField(max_length=120), required=False, max_length=30
+        child=serializers.CharField(max_length=120), required=False, max_length=MAX_LIST_ITEMS
     )
     contact_phone = serializers.RegexField(
         r"^\+?[0-9 ()./\-]*(x[0-9]+)?$", max_length=40, required=False, allow_blank=True,
@@ -165,6 +178,10 @@ class BusinessSerializer(serializers.ModelSerializer):
     verified = serializers.SerializerMethodField()
     expires_at = serializers.DateTimeField(read_only=True)
     is_expired = serializers.SerializerMethodField()
+    pending_changes = serializers.SerializerMethodField(
+        help_text="Changes to the name, city, offers or needs waiting for a moderator; the published "
+                  "values stay live until then. Shown to the firm's own people and moderators only.",
+    )
 
     class Meta:
         model = Business
@@ -174,7 +191,7 @@ class BusinessSerializer(serializers.ModelSerializer):
             "seeks_text", "trade_roles", "languages", "certifications",
             "contact_name", "contact_email", "contact_phone",
             "external_id", "status", "verified", "verified_at", "published_at", "confirmed_at",
-            "expires_at", "is_expired", "created_at", "updated_at",
+            "expires_at", "is_expired", "pending_changes", "created_at", "updated_at",
         ]
         read_only_fields = [
             "slug", "external_id", "status", "verified_at", "published_at", "confirmed_at",
@@ -187,6 +204,35 @@ class BusinessSerializer(serializers.ModelSerializer):
 
     def get_is_expired(self, business) -> bool:
         return business.status == Business.Status.PUBLISHED and business.is_expired()
+
+    @extend_schema_field(
+        {
+            "type": "object", "nullable": True,
+            "properties": {
+                "fields": {"type": "object", "description": "Proposed values by field name, the city as an object."},
+                "proposed_by": {"type": "string", "nullable": True},
+                "proposed_at": {"type": "string", "format": "date-time"},
+            },
+        }
+    )
+    def get_pending_changes(self, business):
+        if not self._may_see_restricted(business):
+            return None  # and to_representation drops it; no query for the public
+        revision = getattr(business, "pending_revision", None)
+        if revision is None:
+            return None
+        fields = revision.proposed()
+        if "city" in fields and fields["city"] is not None:
+            fields["city"] = self.fields["city"].to_representation(fields["city"])
+        return {
+            "fields": fields,
+            "proposed_by": revision.proposed_by.username if revision.proposed_by else None,
+            "proposed_at": serializers.DateTimeField().to_representation(revision.proposed_at),
+        }
+
+    def _may_see_restricted(self, business):
+        viewer = self.context.get("viewer")
+        return viewer is not None and viewer.can_see_private(business)
 
     # Moderation fields a subclass (the import) may write.
     writable_protected = ()
@@ -231,9 +277,8 @@ class BusinessSerializer(serializers.ModelSerializer):
 
     def to_representation(self, business):
         data = super().to_representation(business)
-        viewer = self.context.get("viewer")
-        if viewer is None or not viewer.can_see_private(business):
-            for name in PRIVATE_FIELDS:
+        if not self._may_see_restricted(business):
+            for name in RESTRICTED_FIELDS:
                 data.pop(name, None)
         return data
 
@@ -264,6 +309,10 @@ class BusinessFilter(django_filters.FilterSet):
     verified = django_filters.ChoiceFilter(method="filter_verified", choices=[("true", "true"), ("false", "false")])
     updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
     status = django_filters.ChoiceFilter(choices=Business.Status.choices)
+    pending_changes = django_filters.BooleanFilter(
+        field_name="pending_revision", lookup_expr="isnull", exclude=True,
+        help_text="true: profiles with changes waiting for review (the moderators' queue).",
+    )
     ordering = django_filters.OrderingFilter(fields=("name", "updated_at", "created_at", "founded_year"))
 
     class Meta:
@@ -375,7 +424,7 @@ class BusinessViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets
     lookup_value_regex = "[^/]+"
 
     def get_queryset(self):
-        return selectors.visible_businesses(viewer=self.viewer)
+        return selectors.visible_businesses(viewer=self.viewer).select_related("pending_revision__proposed_by")
 
     @property
     def viewer(self):
@@ -442,6 +491,18 @@ class BusinessViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets
     @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
     def verify(self, request, slug=None):
         return self._transition(services.verify_business, NoteSerializer)
+
+    @extend_schema(request=NoteSerializer, responses=BusinessSerializer)
+    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated], url_path="publish-changes")
+    def publish_changes(self, request, slug=None):
+        """Staff or city volunteer (of the new city as well, for a move): put the pending changes live."""
+        return self._transition(services.publish_business_changes, NoteSerializer)
+
+    @extend_schema(request=ReasonSerializer, responses=BusinessSerializer)
+    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated], url_path="reject-changes")
+    def reject_changes(self, request, slug=None):
+        """Staff or city volunteer: turn the pending changes down; the published profile stays as it is."""
+        return self._transition(services.reject_business_changes, ReasonSerializer)
 
     @extend_schema(request=ReportSerializer, responses={201: ProfileFlagSerializer})
     @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
@@ -519,7 +580,9 @@ class MeView(APIView):
     )
     def get(self, request):
         viewer = selectors.viewer_for(request.user)
-        businesses = Business.objects.filter(pk__in=viewer.managed_ids).select_related("city")
+        businesses = Business.objects.filter(pk__in=viewer.managed_ids).select_related(
+            "city", "pending_revision__proposed_by"
+        )
         return Response(
             {
                 "username": request.user.username,

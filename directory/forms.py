@@ -13,6 +13,11 @@ from django.utils.translation import gettext_lazy as _
 from .api import BusinessSerializer
 from .models import Business, City
 
+
+def _limit(name):
+    """The model's length limit, so the page and the API stop at the same place."""
+    return Business._meta.get_field(name).max_length
+
 DESCRIPTION_LANGUAGES = [
     ("en", "English"), ("es", "Español"), ("ko", "한국어"), ("zh-Hant", "繁體中文"), ("pl", "Polski"),
     ("am", "አማርኛ"), ("om", "Afaan Oromoo"),
@@ -26,11 +31,11 @@ def split_list(value):
 
 
 class BusinessForm(forms.Form):
-    name = forms.CharField(label=_("Firm name"), max_length=200)
+    name = forms.CharField(label=_("Firm name"), max_length=_limit("name"))
     city = forms.ModelChoiceField(label=_("City"), queryset=City.objects.all(), to_field_name="slug",
                                   empty_label=_("Choose your city"))
     description = forms.CharField(
-        label=_("Description"), widget=forms.Textarea(attrs={"rows": 6}),
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 6}), max_length=_limit("description"),
         help_text=_("What the firm does, in the language you write best."),
     )
     description_language = forms.ChoiceField(label=_("Language of the description"), choices=DESCRIPTION_LANGUAGES)
@@ -40,14 +45,14 @@ class BusinessForm(forms.Form):
         help_text=_("Type a product to find its code, or enter codes separated by commas, e.g. 090111."),
     )
     offers_text = forms.CharField(label=_("What you offer, in your words"), required=False,
-                                  widget=forms.Textarea(attrs={"rows": 2}))
+                                  max_length=_limit("offers_text"), widget=forms.Textarea(attrs={"rows": 2}))
     seeks_hs = forms.CharField(
         label=_("HS codes you seek"), required=False,
         widget=forms.TextInput(attrs={"data-picker": "hs", "autocomplete": "off"}),
         help_text=_("Type a product to find its code, or enter codes separated by commas, e.g. 870830."),
     )
     seeks_text = forms.CharField(label=_("What you seek, in your words"), required=False,
-                                 widget=forms.Textarea(attrs={"rows": 2}))
+                                 max_length=_limit("seeks_text"), widget=forms.Textarea(attrs={"rows": 2}))
     naics = forms.CharField(
         label=_("NAICS industry codes"), required=False,
         widget=forms.TextInput(attrs={"data-picker": "naics", "autocomplete": "off"}),
@@ -73,7 +78,8 @@ class BusinessForm(forms.Form):
 
     def __init__(self, *args, business=None, **kwargs):
         self.business = business
-        if business is not None and "data" not in kwargs and not args:
+        if business is not None and "initial" not in kwargs:
+            # Only an unbound form shows its initial values; a bound one ignores them.
             kwargs["initial"] = initial_for(business)
         super().__init__(*args, **kwargs)
 
@@ -99,14 +105,21 @@ class BusinessForm(forms.Form):
 
 
 def initial_for(business):
-    initial = {name: getattr(business, name) for name in (
-        "name", "description", "description_language", "offers_text", "seeks_text", "trade_roles", "website",
-        "address", "founded_year", "employees", "contact_name", "contact_email", "contact_phone",
+    """The profile as its owner wants it: the published values with any changes
+    still waiting for review laid over them, so saving the form again keeps
+    the proposal rather than withdrawing it."""
+    values = {name: getattr(business, name) for name in (
+        "name", "city", "description", "description_language", "offers_text", "seeks_text", "trade_roles",
+        "website", "address", "founded_year", "employees", "contact_name", "contact_email", "contact_phone",
+        *LIST_FIELDS,
     )}
-    initial["city"] = business.city.slug
+    revision = getattr(business, "pending_revision", None)
+    if revision is not None:
+        values.update({name: value for name, value in revision.proposed().items() if value is not None})
+    values["city"] = values["city"].slug
     for name in LIST_FIELDS:
-        initial[name] = ", ".join(getattr(business, name) or [])
-    return initial
+        values[name] = ", ".join(values[name] or [])
+    return values
 
 
 def _flatten(errors):

@@ -4,11 +4,16 @@ Every row is validated by the same serializer as the API, so a file and a
 POST body follow one set of rules. A bad row is reported with its number,
 field and reason and skipped; the good rows are imported; nothing is lost
 silently. Rows are upserted by external_id, so re-running a file is harmless.
+
+Rows are committed in batches: one transaction for a whole file would hold
+SQLite's only write lock (and PostgreSQL's row locks) for as long as the file
+takes, and a failure near the end would throw away everything before it.
 """
 
 import csv
 import json
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
 from django.db import transaction
@@ -23,6 +28,9 @@ FIELDS = (
     "address", "certifications",
 )
 LIST_FIELDS = {"naics", "offers_hs", "seeks_hs", "trade_roles", "languages", "certifications"}
+# Rows per transaction: long enough to amortise the commit, short enough
+# that other writers wait well under a second.
+BATCH_SIZE = 500
 
 
 class ImportFileError(Exception):
@@ -131,12 +139,17 @@ def _read_jsonl(path):
             yield number, data
 
 
-def import_file(path, *, dry_run=False, progress=None):
-    """Validate and upsert every row; return an ImportReport.
+def import_file(path, *, dry_run=False, progress=None, batch_size=BATCH_SIZE):
+    """Validate and upsert every row, committing every `batch_size` rows;
+    return an ImportReport.
 
-    A dry run does all the work inside a transaction and rolls it back, so it
+    If the import stops half-way (an interrupted process, a lost database),
+    the batches before stay committed and running the file again finishes
+    the work. A dry run does all the work and rolls each batch back, so it
     finds the same errors a real run would (including duplicates in the file).
     """
+    if batch_size < 1:
+        raise ValueError("batch_size must be at least 1.")
     from .api import BusinessImportSerializer  # one validator for API and file
 
     report = ImportReport()
@@ -166,13 +179,15 @@ def import_file(path, *, dry_run=False, progress=None):
             return
         setattr(report, outcome, getattr(report, outcome) + 1)
 
-    with transaction.atomic():
-        for number, data in read_rows(path):
-            handle(number, data)
-            if progress is not None:
-                progress.advance()
-        if dry_run:
-            transaction.set_rollback(True)
+    rows = read_rows(path)
+    while batch := list(islice(rows, batch_size)):
+        with transaction.atomic():
+            for number, data in batch:
+                handle(number, data)
+                if progress is not None:
+                    progress.advance()
+            if dry_run:
+                transaction.set_rollback(True)
     return report
 
 

@@ -97,13 +97,13 @@ class Business(models.Model):
     founded_year = models.PositiveSmallIntegerField(null=True, blank=True)
     employees = models.CharField(max_length=8, choices=Employees.choices, blank=True)
 
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, max_length=4000)
     description_language = models.CharField(max_length=16, default="en", help_text="BCP 47, e.g. ko or zh-Hant.")
     naics = models.JSONField(default=list, blank=True)
     offers_hs = models.JSONField(default=list, blank=True)
-    offers_text = models.TextField(blank=True)
+    offers_text = models.TextField(blank=True, max_length=1000)
     seeks_hs = models.JSONField(default=list, blank=True)
-    seeks_text = models.TextField(blank=True)
+    seeks_text = models.TextField(blank=True, max_length=1000)
     trade_roles = models.JSONField(default=list, blank=True)
     languages = models.JSONField(default=list, blank=True)
     certifications = models.JSONField(default=list, blank=True)
@@ -164,6 +164,61 @@ class Business(models.Model):
     @property
     def is_public(self):
         return self.status == self.Status.PUBLISHED and not self.is_expired()
+
+
+# What a firm is, in the eyes of the network: changing one of these on a
+# published profile is reviewed before it goes live (see BusinessRevision).
+MATERIAL_FIELDS = {
+    "name": _("Name"),
+    "city": _("City"),
+    "offers_hs": _("HS codes offered"),
+    "offers_text": _("What the firm offers"),
+    "seeks_hs": _("HS codes sought"),
+    "seeks_text": _("What the firm seeks"),
+}
+
+
+class BusinessRevision(models.Model):
+    """Changes to a published profile's material fields, waiting for a moderator.
+
+    The published version stays live (and searchable, unchanged) until a
+    moderator publishes these changes; one pending revision per profile, which
+    later edits amend. `changes` maps field names to proposed values, the city
+    as its primary key.
+    """
+
+    business = models.OneToOneField(Business, on_delete=models.CASCADE, related_name="pending_revision")
+    changes = models.JSONField(default=dict)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    proposed_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"changes to {self.business_id}: {', '.join(sorted(self.changes))}"
+
+    def proposed(self):
+        """The proposed values as the services take them: the city as an
+        instance (None if staff deleted it meanwhile)."""
+        values = dict(self.changes)
+        if "city" in values:
+            values["city"] = City.objects.filter(pk=values["city"]).first()
+        return values
+
+    def comparison(self):
+        """(label, published value, proposed value) for each changed field, as a reviewer reads them."""
+        rows = []
+        for name, value in self.proposed().items():
+            rows.append((MATERIAL_FIELDS.get(name, name), _readable(getattr(self.business, name)), _readable(value)))
+        return rows
+
+
+def _readable(value):
+    if isinstance(value, list):
+        return ", ".join(value)
+    if isinstance(value, City):
+        return value.name
+    return "" if value is None else value
 
 
 class BusinessTerm(models.Model):

@@ -33,7 +33,10 @@ class Viewer:
 
     def can_moderate(self, business):
         """Full staff, or a volunteer of the business's city."""
-        return self.is_staff or business.city_id in self.volunteer_city_ids
+        return self.can_moderate_city(business.city_id)
+
+    def can_moderate_city(self, city_id):
+        return self.is_staff or city_id in self.volunteer_city_ids
 
     def can_see_private(self, business):
         return self.can_manage(business) or self.can_moderate(business)
@@ -136,6 +139,21 @@ def moderation_queue(*, viewer, status=Business.Status.PENDING_REVIEW):
     if not viewer.is_staff:
         queryset = queryset.filter(city_id__in=viewer.volunteer_city_ids)
     return queryset.order_by("submitted_at", "pk")
+
+
+def has_pending_changes(business):
+    return Business.objects.filter(pk=business.pk, pending_revision__isnull=False).exists()
+
+
+def changes_queue(*, viewer):
+    """Published profiles whose owners proposed changes to what the firm is,
+    oldest proposal first: every city for staff, a volunteer's own cities otherwise."""
+    queryset = Business.objects.filter(
+        status=Business.Status.PUBLISHED, pending_revision__isnull=False
+    ).select_related("city", "owner", "pending_revision")
+    if not viewer.is_staff:
+        queryset = queryset.filter(city_id__in=viewer.volunteer_city_ids)
+    return queryset.order_by("pending_revision__proposed_at", "pk")
 
 
 def may_use_staff_desk(viewer):

@@ -4,6 +4,10 @@ Each function checks who may act, changes the rows in one transaction,
 records an event and, when the profile's public face may have changed, tells
 the search index in that same transaction (search.indexing). Callers (API views, the import command, tasks, the admin)
 pass already-parsed values; the rules live here.
+
+A firm's own changes to what a published firm is (its name, city, offers
+and needs) wait in a BusinessRevision until a moderator publishes them;
+the published version stays live meanwhile.
 """
 
 from django.conf import settings
@@ -18,7 +22,7 @@ from search import indexing
 
 from . import selectors, taxonomy
 from . import duplicates
-from .models import Business, BusinessEvent, BusinessTerm
+from .models import MATERIAL_FIELDS, Business, BusinessEvent, BusinessRevision, BusinessTerm
 from .models import ProfileFlag, ProfileMerge
 
 Status = Business.Status
@@ -38,6 +42,7 @@ TERM_FIELDS = {
     BusinessTerm.Kind.TRADE_ROLE: "trade_roles",
     BusinessTerm.Kind.LANGUAGE: "languages",
 }
+TERM_FIELD_NAMES = frozenset(TERM_FIELDS.values())
 
 
 class InvalidTransition(Exception):
@@ -51,30 +56,77 @@ def create_business(*, actor, data):
     """A firm's new profile, as a draft owned by the person creating it."""
     with transaction.atomic():
         business = Business(owner=actor, status=Status.DRAFT)
-        _assign(business, data)
+        changed = _assign(business, data)
         business.slug = _unique_slug(business.name)
-        business.save()
-        _write_terms(business)
-        indexing.business_changed(business)
-        _record(business, actor=actor, action="created", to_status=business.status)
+        _save_profile(business, actor=actor, action="created", changed=changed, to_status=business.status)
         flag_likely_duplicates(business=business)
     return business
 
 
 def update_business(*, actor, business, data):
+    """Edit a profile.
+
+    On a published profile, changes to what the firm is (MATERIAL_FIELDS)
+    made by its own people wait for a moderator in a pending revision, and
+    the published version stays live, unchanged, until one publishes them;
+    the other fields apply at once. A moderator's edits apply at once, but a
+    volunteer may not move a firm to a city they do not look after.
+    """
+    viewer = selectors.viewer_for(actor)
     _require_manager_or_moderator(actor, business)
     with transaction.atomic():
         business = _lock(business)
         if business.status == Status.ARCHIVED:
-            raise InvalidTransition("An archived profile cannot be edited.")
+            raise InvalidTransition(_("An archived profile cannot be edited."))
+        city = data.get("city")
+        new_city_id = city.pk if city is not None else business.city_id
+        if not viewer.can_manage(business) and not viewer.can_moderate_city(new_city_id):
+            raise PermissionDenied(_("A volunteer may move a firm only to a city they look after."))
+        moderated = viewer.can_moderate(business) and viewer.can_moderate_city(new_city_id)
+        if business.status == Status.PUBLISHED and not moderated:
+            _propose_changes(business, actor=actor, data={k: v for k, v in data.items() if k in MATERIAL_FIELDS})
+            data = {k: v for k, v in data.items() if k not in MATERIAL_FIELDS}
         changed = _assign(business, data)
         if changed:
-            business.save()
-            if changed & set(TERM_FIELDS.values()):
-                _write_terms(business)
-            indexing.business_changed(business)
-            _record(business, actor=actor, action="edited", note=", ".join(sorted(changed)))
+            _save_profile(business, actor=actor, action="edited", changed=changed, note=", ".join(sorted(changed)))
             flag_likely_duplicates(business=business, changed=changed)
+    return business
+
+
+def publish_business_changes(*, actor, business, note=""):
+    """A moderator accepts the changes waiting on a published profile: they
+    go live the way any edit does (terms, search index, history)."""
+    viewer = selectors.viewer_for(actor)
+    _require_moderator(actor, business)
+    with transaction.atomic():
+        business = _lock(business)
+        if business.status == Status.ARCHIVED:
+            raise InvalidTransition(_("An archived profile cannot be edited."))
+        revision = _pending_revision(business)
+        data = revision.proposed()
+        if "city" in data:
+            if data["city"] is None:
+                raise ValidationError({"city": _("The proposed city no longer exists; reject these changes.")})
+            if not viewer.can_moderate_city(data["city"].pk):
+                raise PermissionDenied(_("Only staff, or a volunteer for the new city as well, may move this firm."))
+        changed = _assign(business, data)
+        _require_complete(business)
+        revision.delete()
+        _save_profile(business, actor=actor, action="changes_published", changed=changed,
+                      note=note or ", ".join(sorted(changed)))
+        flag_likely_duplicates(business=business, changed=changed)
+    return business
+
+
+def reject_business_changes(*, actor, business, reason):
+    """A moderator turns down the changes waiting on a published profile,
+    which stays as it is; the firm reads the reason in its history."""
+    _require_moderator(actor, business)
+    _require_reason(reason)
+    with transaction.atomic():
+        business = _lock(business)
+        _pending_revision(business).delete()
+        _record(business, actor=actor, action="changes_rejected", note=reason)
     return business
 
 
@@ -82,13 +134,10 @@ def save_admin_edit(*, actor, business, changed):
     """A staff edit made in the Django admin, whose form has already set the
     fields: save it with the same side effects as an API edit."""
     if not selectors.viewer_for(actor).can_moderate(business):
-        raise PermissionDenied("Only staff may edit profiles in the admin.")
+        raise PermissionDenied(_("Only staff may edit profiles in the admin."))
     with transaction.atomic():
-        business.save()
-        if set(changed) & set(TERM_FIELDS.values()):
-            _write_terms(business)
-        indexing.business_changed(business)
-        _record(business, actor=actor, action="edited", note="admin: " + ", ".join(sorted(changed)))
+        _save_profile(business, actor=actor, action="edited", changed=changed,
+                      note="admin: " + ", ".join(sorted(changed)))
     return business
 
 
@@ -96,7 +145,7 @@ def delete_business(*, actor, business):
     """Remove a profile for good (spam, a duplicate). Archive is the usual way out;
     this one also takes the profile out of the search index."""
     if not selectors.viewer_for(actor).is_staff:
-        raise PermissionDenied("Only staff may delete a profile.")
+        raise PermissionDenied(_("Only staff may delete a profile."))
     with transaction.atomic():
         pk = business.pk
         business.delete()
@@ -180,9 +229,7 @@ def confirm_business(*, actor, business):
         _require_status(business, {Status.PUBLISHED}, "confirm")
         business.confirmed_at = timezone.now()
         business.expiry_reminder_sent_at = None
-        business.save()
-        indexing.business_changed(business)
-        _record(business, actor=actor, action="confirmed")
+        _save_profile(business, actor=actor, action="confirmed")
     return business
 
 
@@ -192,18 +239,16 @@ def verify_business(*, actor, business, note=""):
     with transaction.atomic():
         business = _lock(business)
         if business.status == Status.ARCHIVED:
-            raise InvalidTransition("An archived profile cannot be verified.")
+            raise InvalidTransition(_("An archived profile cannot be verified."))
         business.verified_at, business.verified_by = timezone.now(), actor
-        business.save()
-        indexing.business_changed(business)
-        _record(business, actor=actor, action="verified", note=note)
+        _save_profile(business, actor=actor, action="verified", note=note)
     return business
 
 
 def assign_owner(*, actor, business, owner):
     """Staff hand a profile (typically an imported one) to the firm's own account."""
     if not selectors.viewer_for(actor).is_staff:
-        raise PermissionDenied("Only staff may change who owns a profile.")
+        raise PermissionDenied(_("Only staff may change who owns a profile."))
     with transaction.atomic():
         business = _lock(business)
         previous = business.owner
@@ -267,22 +312,15 @@ def import_business(*, data, external_id, status):
         business = Business.objects.select_for_update().filter(external_id=external_id).first()
         if business is None:
             business = Business(external_id=external_id, status=Status.DRAFT)
-            _assign(business, data)
+            changed = _assign(business, data)
             business.slug = _unique_slug(business.name)
-            business.save()
-            _write_terms(business)
-            indexing.business_changed(business)
-            _record(business, actor=None, action="imported", to_status=business.status)
+            _save_profile(business, actor=None, action="imported", changed=changed, to_status=business.status)
             outcome = "created"
         else:
             changed = _assign(business, data)
             outcome = "updated" if changed else "unchanged"
             if changed:
-                business.save()
-                if changed & set(TERM_FIELDS.values()):
-                    _write_terms(business)
-                indexing.business_changed(business)
-                _record(business, actor=None, action="imported", note=", ".join(sorted(changed)))
+                _save_profile(business, actor=None, action="imported", changed=changed, note=", ".join(sorted(changed)))
         if status != business.status and _import_may_move(business.status, status):
             now = timezone.now()
             if status == Status.PUBLISHED:
@@ -322,6 +360,52 @@ def _assign(business, data):
     return changed
 
 
+def _save_profile(business, *, actor, action, changed=(), note="", from_status="", to_status=""):
+    """Save a profile and what follows from any change to it, in the caller's
+    transaction: its terms when codes or tags changed, the search index (by
+    the outbox, so a slow or absent engine never fails the write) and an event."""
+    business.save()
+    if set(changed) & TERM_FIELD_NAMES:
+        _write_terms(business)
+    indexing.business_changed(business)
+    _record(business, actor=actor, action=action, from_status=from_status, to_status=to_status, note=note)
+    return business
+
+
+def _propose_changes(business, *, actor, data):
+    """Fold material changes into the profile's pending revision.
+
+    The revision holds only what differs from the published version, so an
+    owner who sets a field back withdraws that part of the proposal, and an
+    edit that proposes nothing new records nothing.
+    """
+    revision = BusinessRevision.objects.filter(business=business).first()
+    before = dict(revision.changes) if revision else {}
+    changes = {**before, **{name: value.pk if name == "city" else value for name, value in data.items()}}
+    changes = {name: value for name, value in changes.items() if value != _published_value(business, name)}
+    if changes == before:
+        return
+    if not changes:
+        revision.delete()
+        _record(business, actor=actor, action="changes_withdrawn")
+        return
+    revision = revision or BusinessRevision(business=business)
+    revision.changes, revision.proposed_by, revision.proposed_at = changes, actor, timezone.now()
+    revision.save()
+    _record(business, actor=actor, action="changes_proposed", note=", ".join(sorted(changes)))
+
+
+def _published_value(business, name):
+    return business.city_id if name == "city" else getattr(business, name)
+
+
+def _pending_revision(business):
+    revision = BusinessRevision.objects.filter(business=business).first()
+    if revision is None:
+        raise InvalidTransition(_("This profile has no changes waiting for review."))
+    return revision
+
+
 def _write_terms(business):
     BusinessTerm.objects.filter(business=business).delete()
     BusinessTerm.objects.bulk_create(terms_for(business))
@@ -355,10 +439,7 @@ def _lock(business):
 def _move(business, *, actor, action, to, note=""):
     from_status = business.status
     business.status = to
-    business.save()
-    indexing.business_changed(business)
-    _record(business, actor=actor, action=action, from_status=from_status, to_status=to, note=note)
-    return business
+    return _save_profile(business, actor=actor, action=action, from_status=from_status, to_status=to, note=note)
 
 
 def _close_introductions(business, *, actor, reason):
@@ -376,18 +457,18 @@ def _record(business, *, actor, action, from_status="", to_status="", note=""):
 
 def _require_manager(actor, business):
     if not selectors.viewer_for(actor).can_manage(business):
-        raise PermissionDenied("Only the firm's owner or members may do this.")
+        raise PermissionDenied(_("Only the firm's owner or members may do this."))
 
 
 def _require_manager_or_moderator(actor, business):
     viewer = selectors.viewer_for(actor)
     if not (viewer.can_manage(business) or viewer.can_moderate(business)):
-        raise PermissionDenied("Only the firm's own people and staff may do this.")
+        raise PermissionDenied(_("Only the firm's own people and staff may do this."))
 
 
 def _require_moderator(actor, business):
     if not selectors.viewer_for(actor).can_moderate(business):
-        raise PermissionDenied("Only staff, or a volunteer for this city, may moderate this profile.")
+        raise PermissionDenied(_("Only staff, or a volunteer for this city, may moderate this profile."))
 
 
 def _require_status(business, allowed, verb):
@@ -403,15 +484,15 @@ _PAST = {"submit": "submitted", "publish": "published", "reject": "rejected",
 
 def _require_reason(reason):
     if not (reason or "").strip():
-        raise ValidationError({"reason": "Say why, so the firm knows what to change."})
+        raise ValidationError({"reason": _("Say why, so the firm knows what to change.")})
 
 
 def _require_complete(business):
     errors = {}
     if not business.description.strip():
-        errors["description"] = "Describe the firm before it is reviewed."
+        errors["description"] = _("Describe the firm before it is reviewed.")
     if not (business.offers_hs or business.offers_text.strip() or business.seeks_hs or business.seeks_text.strip()):
-        errors["offers_text"] = "Say what the firm offers or seeks (HS codes or words)."
+        errors["offers_text"] = _("Say what the firm offers or seeks (HS codes or words).")
     if errors:
         raise ValidationError(errors)
 
@@ -423,7 +504,7 @@ def supported_language(tag, default=settings.LANGUAGE_CODE):
     """The interface language closest to a BCP 47 tag ("zh-Hant-TW" -> "zh-hant",
     "es-MX" -> "es"), or `default` when the network does not speak it."""
     tag = (tag or "").lower().replace("_", "-")
-    codes = [code for code, _ in settings.LANGUAGES]
+    codes = [code for code, _label in settings.LANGUAGES]
     if tag in codes:
         return tag
     base = tag.split("-")[0]

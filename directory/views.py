@@ -75,7 +75,8 @@ def city(request, slug):
 def me(request):
     viewer = selectors.viewer_for(request.user)
     return render(request, "directory/me.html", {
-        "businesses": selectors.managed_businesses(viewer=viewer).prefetch_related("events"),
+        "businesses": selectors.managed_businesses(viewer=viewer)
+        .select_related("pending_revision").prefetch_related("events"),
         "awaiting": sum(
             matching_selectors.awaits_answer(introduction=i, viewer=viewer)
             for i in matching_selectors.inbox(viewer=viewer)
@@ -95,7 +96,7 @@ def business_create(request):
 @login_required
 def business_edit(request, slug):
     viewer = selectors.viewer_for(request.user)
-    business = get_object_or_404(Business.objects.select_related("city"), slug=slug)
+    business = get_object_or_404(Business.objects.select_related("city", "pending_revision"), slug=slug)
     if not viewer.can_manage(business):
         raise PermissionDenied
     form = BusinessForm(request.POST or None, business=business)
@@ -113,7 +114,13 @@ def _after_save(request, business):
     """Save, or save and send for review in one step, as the button said."""
     if "submit" in request.POST and business.status in (Business.Status.DRAFT, Business.Status.REJECTED):
         return _apply(request, services.submit_business, business, _("Sent for review. Staff will look at it soon."))
-    messages.success(request, _("Saved."))
+    if selectors.has_pending_changes(business):
+        messages.success(request, _(
+            "Saved. The changes to the name, city, offers or needs wait for review; "
+            "until then the published profile stays as it is."
+        ))
+    else:
+        messages.success(request, _("Saved."))
     return redirect("me")
 
 
@@ -199,6 +206,7 @@ def staff_desk(request):
     viewer = _desk_viewer(request)
     return render(request, "directory/staff_desk.html", {
         "pending": selectors.moderation_queue(viewer=viewer).count(),
+        "changes": selectors.changes_queue(viewer=viewer).count(),
         "open_introductions": matching_selectors.open_queue(viewer=viewer).count(),
         "flagged": selectors.flagged_profiles(viewer=viewer).count(),
         "runs": matching_selectors.recent_runs()[:3] if viewer.is_staff else [],
@@ -209,6 +217,8 @@ QUEUE_STATUSES = (Business.Status.PENDING_REVIEW, Business.Status.PUBLISHED, Bus
                   Business.Status.REJECTED)
 # The queue's last tab: profiles in any status with an open flag (a likely duplicate, a report).
 FLAGGED = "flagged"
+# The tab of published profiles whose owners proposed material changes.
+CHANGES = "changes"
 
 
 @login_required
@@ -216,15 +226,20 @@ def moderation_queue(request):
     viewer = _desk_viewer(request)
     status = request.GET.get("status", Business.Status.PENDING_REVIEW)
     if status == FLAGGED:
-        profiles = selectors.flagged_profiles(viewer=viewer)
+        profiles = selectors.flagged_profiles(viewer=viewer).select_related("pending_revision")
+    elif status == CHANGES:
+        profiles = selectors.with_open_flags(selectors.changes_queue(viewer=viewer))
     else:
         if status not in QUEUE_STATUSES:
             status = Business.Status.PENDING_REVIEW
-        profiles = selectors.with_open_flags(selectors.moderation_queue(viewer=viewer, status=status))
+        profiles = selectors.with_open_flags(
+            selectors.moderation_queue(viewer=viewer, status=status).select_related("pending_revision")
+        )
     page = Paginator(profiles, 25).get_page(request.GET.get("page"))
     return render(request, "directory/moderation_queue.html", {
         "page": page, "status": status,
-        "statuses": [(value, Business.Status(value).label) for value in QUEUE_STATUSES] + [(FLAGGED, _("Flagged"))],
+        "statuses": [(value, Business.Status(value).label) for value in QUEUE_STATUSES]
+        + [(CHANGES, _("Changes waiting")), (FLAGGED, _("Flagged"))],
     })
 
 
@@ -233,6 +248,8 @@ MODERATION_ACTIONS = {
     "reject": (services.reject_business, _("Rejected; the firm sees your reason.")),
     "suspend": (services.suspend_business, _("Suspended.")),
     "verify": (services.verify_business, _("Marked as verified.")),
+    "publish-changes": (services.publish_business_changes, _("The changes are published.")),
+    "reject-changes": (services.reject_business_changes, _("Changes rejected; the firm sees your reason.")),
 }
 
 
@@ -245,7 +262,7 @@ def moderate(request, slug, action):
     business = get_object_or_404(Business, slug=slug)
     service, done = MODERATION_ACTIONS[action]
     kwargs = {}
-    if action in ("reject", "suspend"):
+    if action in ("reject", "suspend", "reject-changes"):
         kwargs["reason"] = request.POST.get("reason", "")
     if action == "publish":
         kwargs["verify"] = request.POST.get("verify") == "on"

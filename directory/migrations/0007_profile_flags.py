@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('directory', '0004_business_erased_at'),
+        ('directory', '0006_business_revisions_and_limits'),
     ]
 
     operations = [

@@ -125,6 +125,16 @@ def test_owners_cannot_set_moderation_fields(api, make_business, field, value):
     ({"contact_phone": "call me maybe"}, "contact_phone"),
     ({"website": "http://"}, "website"),
     ({"country": "MX"}, "country"),
+    ({"name": "x" * 201}, "name"),
+    ({"description": "x" * 4001}, "description"),
+    ({"offers_text": "x" * 1001}, "offers_text"),
+    ({"seeks_text": "x" * 1001}, "seeks_text"),
+    ({"naics": ["336340"] * 51}, "naics"),
+    ({"offers_hs": ["870830"] * 51}, "offers_hs"),
+    ({"seeks_hs": ["870830"] * 51}, "seeks_hs"),
+    ({"trade_roles": ["exporter"] * 51}, "trade_roles"),
+    ({"languages": ["en"] * 51}, "languages"),
+    ({"certifications": ["ISO 9001"] * 51}, "certifications"),
 ])
 def test_bad_input_gets_a_400_naming_the_field(api, make_business, payload, field):
     business = make_business(status=Status.DRAFT)
@@ -132,6 +142,47 @@ def test_bad_input_gets_a_400_naming_the_field(api, make_business, payload, fiel
     response = api.patch(url(business.slug), payload, format="json")
     assert response.status_code == 400, response.content
     assert field in response.json()
+
+
+def test_fields_at_their_limits_are_accepted(api, make_business):
+    business = make_business(status=Status.DRAFT)
+    api.force_authenticate(business.owner)
+    at_limit = {
+        "name": "x" * 200, "description": "x" * 4000, "offers_text": "x" * 1000, "seeks_text": "x" * 1000,
+        "languages": ["en"] * 50, "certifications": [f"Cert {n}" for n in range(50)],
+        "trade_roles": ["exporter"] * 50, "naics": ["336340"] * 50,
+    }
+    response = api.patch(url(business.slug), at_limit, format="json")
+    assert response.status_code == 200, response.content
+    business.refresh_from_db()
+    assert len(business.description) == 4000 and len(business.certifications) == 50
+
+
+def test_the_import_key_is_shown_only_to_the_firm_its_moderators_and_staff(
+    api, client, make_user, staff, seongnam_volunteer
+):
+    from directory.models import City
+
+    business, _ = services.import_business(
+        data={"name": "Hanbit Brake Works", "city": City.objects.get(slug="seongnam"),
+              "description": "Brake pads.", "offers_text": "brake pads"},
+        external_id="kotra-2026-0042", status=Status.PUBLISHED,
+    )
+    owner = make_user("hanbit")
+    services.assign_owner(actor=staff, business=business, owner=owner)
+    elsewhere = make_user("adama-volunteer")
+    elsewhere.volunteer_cities.set([City.objects.get(slug="adama")])
+
+    for user in (None, make_user("rival"), elsewhere):
+        api.force_authenticate(user)
+        for response in (api.get(url(business.slug)), api.get("/api/v1/businesses/")):
+            assert response.status_code == 200
+            assert "kotra-2026-0042" not in response.content.decode(), user
+    for user in (owner, seongnam_volunteer, staff):
+        api.force_authenticate(user)
+        assert api.get(url(business.slug)).json()["external_id"] == "kotra-2026-0042"
+    page = client.get(f"/en/b/{business.slug}/")
+    assert page.status_code == 200 and "kotra-2026-0042" not in page.content.decode()
 
 
 @pytest.mark.parametrize("body", [

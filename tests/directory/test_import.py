@@ -83,6 +83,42 @@ def test_broken_rows_are_reported_by_number_and_the_rest_imported(tmp_path):
     assert report.created == 2 and report.invalid_rows == 6
 
 
+def test_fields_over_their_limits_are_reported_by_row_and_field(tmp_path):
+    path = write_jsonl(tmp_path / "long.jsonl", [
+        good_row(external_id="ok"),
+        good_row(external_id="long-offer", offers_text="x" * 1001),
+        good_row(external_id="long-description", description="x" * 4001),
+        good_row(external_id="many-languages", languages=["ko"] * 51),
+    ])
+    report = importer.import_file(path)
+    assert [(e.row, e.field) for e in report.errors] == [(2, "offers_text"), (3, "description"), (4, "languages")]
+    assert list(Business.objects.values_list("external_id", flat=True)) == ["ok"]
+
+
+def test_bad_rows_in_later_batches_are_reported_by_number_and_the_good_rows_kept(tmp_path):
+    rows = [good_row(external_id=f"firm-{n}", name=f"Firm {n}") for n in range(1, 11)]
+    rows[1]["city"] = "Atlantis"
+    rows[7]["offers_hs"] = ["999999"]
+    path = write_jsonl(tmp_path / "batches.jsonl", rows)
+    report = importer.import_file(path, batch_size=3)
+    assert [(e.row, e.field) for e in report.errors] == [(2, "city"), (8, "offers_hs")]
+    assert report.created == 8 and Business.objects.count() == 8
+    again = importer.import_file(path, batch_size=4)
+    assert (again.created, again.updated, again.unchanged, again.invalid_rows) == (0, 0, 8, 2)
+
+
+def test_the_command_commits_in_batches_and_reports_progress_in_plain_lines_off_a_terminal(tmp_path):
+    from io import StringIO
+
+    path = write_jsonl(tmp_path / "a.jsonl", [good_row(external_id=f"firm-{n}", name=f"Firm {n}") for n in range(5)])
+    out, err = StringIO(), StringIO()
+    call_command("import_businesses", str(path), "--batch-size", "2", stdout=out, stderr=err)
+    assert "5 rows: created 5," in out.getvalue()
+    assert "import: 5/5 done" in err.getvalue() and "\r" not in err.getvalue()
+    with pytest.raises(CommandError, match="batch-size"):
+        call_command("import_businesses", str(path), "--batch-size", "0")
+
+
 def test_csv_lists_are_semicolon_separated(tmp_path):
     path = tmp_path / "delegation.csv"
     row = good_row(naics="336340;423120", offers_hs="870830; 870899", trade_roles="manufacturer;exporter",

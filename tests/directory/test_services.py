@@ -109,7 +109,7 @@ def test_codes_are_indexed_with_their_ancestors(make_business):
 
 
 def test_editing_codes_rewrites_the_terms(make_business):
-    business = make_business(offers_hs=["870830"])
+    business = make_business(status=Status.DRAFT, offers_hs=["870830"])
     services.update_business(actor=business.owner, business=business, data={"offers_hs": ["090111"]})
     offers = set(BusinessTerm.objects.filter(business=business, kind="offers").values_list("value", flat=True))
     assert offers == {"09", "0901", "090111"}

@@ -110,57 +110,7 @@ def test_a_firm_has_at_most_n_open_proposals_best_first_however_often_matching_r
 
 
 @pytest.mark.sqlite
-def test_a_better_candidate_replaces_a_worse_unreviewed_proposal_but_never_a_decided_one(brake_market, settings, staff):
-    buyer, sellers, _ = brake_market
-    settings.MATCHING_OPEN_PROPOSALS_PER_FIRM = 2
-    runs.run_matching_now(full=True)
-    first, second = Introduction.objects.filter(business_a=buyer, status=Status.PROPOSED).order_by("-score", "pk")
-    introductions.approve_introduction(actor=staff, introduction=first)
-    # An unproposed seller is verified: it now outscores the proposal left unreviewed.
-    better = next(s for s in sellers if s.pk not in (first.business_b_id, second.business_b_id))
-    directory_services.verify_business(actor=staff, business=better)
-    runs.run_matching_now(full=True)
-
-    assert {i.business_b_id: i.status for i in Introduction.objects.filter(business_a=buyer, status__in=OPEN)} == {
-        first.business_b_id: Status.APPROVED, better.pk: Status.PROPOSED}
-    second.refresh_from_db()
-    assert second.status == Status.WITHDRAWN
-    assert list(second.events.values_list("action", flat=True)) == ["withdrawn"]
-
-
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_chunks_processed_side_by_side_never_exceed_the_cap(make_business, database_search, settings):
-    if connection.vendor != "postgresql":
-        pytest.skip("needs row locks and concurrent transactions")
-    settings.MATCHING_OPEN_PROPOSALS_PER_FIRM = 2
-    settings.MATCHING_CHUNK_SIZE = 1  # every firm its own chunk, all written at once
-    buyer = make_business(name="Front Range Brake Supply", seeks_hs=["870830"], seeks_text="", trade_roles=["importer"])
-    for city in ("seongnam", "chihuahua", "zielona-gora", "new-taipei-city", "adama", "ilopango"):
-        make_business(name=f"Brake Maker {city}", city=city, offers_hs=["870830"], seeks_hs=[], seeks_text="",
-                      trade_roles=["exporter"], description="Brake maker.")
-    run, chunks = runs.start_run(full=True)
-    start, errors = threading.Barrier(len(chunks)), []
-
-    def process(index, ids):
-        try:
-            start.wait(10)
-            runs.process_chunk(run_id=run.pk, index=index, business_ids=ids)
-        except Exception as error:
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=process, args=(index, ids)) for index, ids in enumerate(chunks)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    assert errors == []
-    assert open_counts()[buyer.pk] == 2
-
-
-@pytest.mark.sqlite
-def test_a_dismissed_pair_cools_off_unless_a_side_changes_what_it_trades(brake_market, settings):
+def test_a_dismissed_pair_cools_off_unless_a_side_changes_what_it_trades(brake_market, settings, staff):
     buyer, sellers, _ = brake_market
     runs.run_matching_now(full=True)
     introduction = Introduction.objects.get(business_a=buyer, business_b=sellers[0])
@@ -172,6 +122,7 @@ def test_a_dismissed_pair_cools_off_unless_a_side_changes_what_it_trades(brake_m
     # The seller now also offers something else: the pair may be judged afresh.
     directory_services.update_business(actor=sellers[0].owner, business=sellers[0],
                                        data={"offers_hs": ["870830", "870840"]})
+    directory_services.publish_business_changes(actor=staff, business=sellers[0])
     runs.run_matching_now(full=False)
     assert Introduction.objects.get(pk=introduction.pk).status == Status.PROPOSED
 
@@ -185,11 +136,12 @@ def test_a_dismissed_pair_cools_off_unless_a_side_changes_what_it_trades(brake_m
 
 
 @pytest.mark.sqlite
-def test_an_incremental_run_looks_only_at_firms_changed_since_the_last_success(brake_market):
+def test_an_incremental_run_looks_only_at_firms_changed_since_the_last_success(brake_market, staff):
     buyer, sellers, _ = brake_market
     first = runs.run_matching_now(full=False)
     assert first.mode == MatchRun.Mode.FULL  # nothing succeeded before
     directory_services.update_business(actor=sellers[1].owner, business=sellers[1], data={"offers_text": "brake rotors"})
+    directory_services.publish_business_changes(actor=staff, business=sellers[1])
     second = runs.run_matching_now(full=False)
     assert second.mode == MatchRun.Mode.INCREMENTAL and second.firms_considered == 1
 

@@ -133,6 +133,9 @@ def test_an_edit_is_searchable_once_synced(backend, indexed, staff):
     business = indexed["Pura Vida Surf Shop"]
     services.update_business(actor=business.owner, business=business, data={"offers_text": "kayaks"})
     sync(backend)
+    assert names(run(backend, text="kayaks")) == []  # waiting for review: the published words stay
+    services.publish_business_changes(actor=staff, business=business)
+    sync(backend)
     assert names(run(backend, text="kayaks")) == ["Pura Vida Surf Shop"]
     services.suspend_business(actor=staff, business=business, reason="test")
     sync(backend)

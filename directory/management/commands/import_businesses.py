@@ -7,18 +7,24 @@ from directory import importer
 class Command(BaseCommand):
     help = (
         "Import business profiles from a .csv or .jsonl file (format in the README). "
-        "Rows are upserted by external_id; invalid rows are reported and skipped."
+        "Rows are upserted by external_id and committed in batches; invalid rows are reported and skipped."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("file")
         parser.add_argument("--dry-run", action="store_true", help="Validate everything, save nothing.")
+        parser.add_argument(
+            "--batch-size", type=int, default=importer.BATCH_SIZE,
+            help=f"Rows committed per transaction (default {importer.BATCH_SIZE}).",
+        )
 
-    def handle(self, *args, file, dry_run, **options):
+    def handle(self, *args, file, dry_run, batch_size, **options):
+        if batch_size < 1:
+            raise CommandError("--batch-size must be at least 1.")
         try:
             total = importer.count_rows(file)
             with Progress(total=total, description="import", stream=self.stderr._out) as progress:
-                report = importer.import_file(file, dry_run=dry_run, progress=progress)
+                report = importer.import_file(file, dry_run=dry_run, progress=progress, batch_size=batch_size)
         except (importer.ImportFileError, OSError) as error:
             raise CommandError(str(error)) from None
 
