@@ -136,7 +136,9 @@ def _unique(values):
 # --- businesses ---------------------------------------------------------------------
 
 
-PRIVATE_FIELDS = ("contact_name", "contact_email", "contact_phone")
+# Shown only to the firm's own people and its moderators. The import key is
+# the network's own record of where a profile came from, not the firm's public face.
+PRIVATE_FIELDS = ("contact_name", "contact_email", "contact_phone", "external_id")
 PROTECTED_FIELDS = ("status", "owner", "verified", "verified_at", "verified_by", "external_id")
 
 
