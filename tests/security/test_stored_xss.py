@@ -107,7 +107,7 @@ def test_pages_show_every_stored_text_escaped(hostile):
         staff: ["/en/staff/introductions/", "/en/staff/introductions/?status=introduced",
                 "/en/staff/introductions/?status=declined", "/en/staff/introductions/?status=dismissed",
                 "/en/staff/profiles/", "/en/staff/profiles/?status=published", "/en/staff/profiles/?status=rejected",
-                "/en/staff/metrics/", f"/en/b/{firm.slug}/"],
+                f"/en/b/{firm.slug}/"],
     }
     for user, paths in pages.items():
         client = page_client(user)
@@ -152,7 +152,7 @@ def test_the_api_returns_stored_text_as_json_only(hostile):
 
 @pytest.mark.parametrize("website", ["javascript:alert(1)", "javascript://alert(1)", "JaVaScRiPt:alert(1)",
                                      "data:text/html,<script>alert(1)</script>", "vbscript:msgbox(1)",
-                                     " javascript:alert(1)"])
+                                     " javascript:alert(1)", 'https://example.com/"><img src=x onerror=alert(1)>'])
 @pytest.mark.sqlite
 def test_a_website_that_is_not_http_is_refused_with_a_message(make_user, website):
     user, api = make_user("sneaky"), APIClient()
@@ -161,16 +161,7 @@ def test_a_website_that_is_not_http_is_refused_with_a_message(make_user, website
     assert response.status_code == 400 and "website" in response.json()
     form = {**hostile_profile(website=website), "offers_hs": "870830", "certifications": "ISO"}
     page = page_client(user).post("/en/me/firms/new/", form)
-    assert page.status_code == 200 and not Business.objects.filter(website__icontains="script").exists()
-
-
-@pytest.mark.sqlite
-def test_a_website_with_quotes_cannot_break_out_of_its_link(hostile, make_user, staff):
-    business = post_profile(make_user("quoter"), staff,
-                            hostile_profile(name="Quoted", website='https://example.com/"><img src=x onerror=alert(1)>'))
-    html = Client().get(f"/en/b/{business.slug}/").content.decode()
-    assert "<img src=x onerror=alert(1)>" not in html
-    assert re.search(r'<a href="https://example\.com/(&quot;|%22)', html)
+    assert page.status_code == 200 and not Business.objects.filter(website__icontains="alert").exists()
 
 
 def test_search_highlights_escape_the_payload_and_add_only_their_tags(backend, make_user, staff):  # noqa: F811
