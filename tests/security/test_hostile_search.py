@@ -89,7 +89,8 @@ def _check_page(client, text, **headers):
     if response.status_code != 200:
         return f"status {response.status_code}"
     html = response.content.decode()
-    if "<" in text and text[:60] in html:
+    # <em> is the highlight's own tag, which the results legitimately carry.
+    if "<" in re.sub(r"</?em>", "", text) and text[:60] in html:
         return "the query rendered unescaped"
     if FIRM_EMAIL in html or FIRM_PHONE in html:
         return "a private contact on the page"

@@ -238,7 +238,7 @@ def test_chromium_runs_no_payload_on_profile_directory_and_staff_queues(hostile,
     dialogs = watch(visitor)
     visitor.goto(f"{visitor.base}/en/b/{firm.slug}/")
     assert visitor.locator("h1").inner_text().startswith(NAME)
-    assert visitor.title() == NAME
+    assert visitor.title().startswith(NAME)  # the </title> in the name did not end the title
     assert injected(visitor) == {"images": 0, "scripts": 0}
 
     visitor.goto(f"{visitor.base}/en/directory/?q=brake")
