@@ -76,12 +76,12 @@ class BusinessForm(forms.Form):
     )
     contact_phone = forms.CharField(label=_("Contact phone"), required=False, max_length=40)
 
-    def __init__(self, *args, business=None, **kwargs):
+    def __init__(self, data=None, *args, business=None, **kwargs):
         self.business = business
         if business is not None and "initial" not in kwargs:
             # Only an unbound form shows its initial values; a bound one ignores them.
             kwargs["initial"] = initial_for(business)
-        super().__init__(*args, **kwargs)
+        super().__init__(data, *args, **kwargs)
 
     def clean(self):
         cleaned = super().clean()

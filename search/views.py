@@ -21,9 +21,12 @@ FILTERS = ("city", "country", "relationship", "naics", "offers", "seeks", "trade
 def directory(request):
     params = SearchParams(data=request.GET)
     valid = params.is_valid()
+    errors = {} if valid else params.errors
     if not valid:
         params = SearchParams(data={"q": request.GET.get("q", "")[:500]})
-        params.is_valid()
+        if not params.is_valid():  # the words themselves are unusable (a NUL character)
+            params = SearchParams(data={})
+            params.is_valid()
     query = params.to_query()
     result = selectors.search(query)
     active = {name: request.GET.get(name, "") for name in FILTERS if request.GET.get(name)}
@@ -34,7 +37,7 @@ def directory(request):
         "active": active,
         "page": query.page,
         "pages": max(1, ceil(result.total / query.page_size)),
-        "errors": {} if valid else params.errors,
+        "errors": errors,
         "querystring": _querystring(request.GET, page=None),
         "previous_page": _querystring(request.GET, page=query.page - 1) if query.page > 1 else None,
         "next_page": _querystring(request.GET, page=query.page + 1)
