@@ -115,14 +115,15 @@ def private_postgres():
 def broker(url, queue):
     """Point this process's Celery app (what the services call after commit)
     at another broker and queue, as a web process configured so would be."""
+    import kombu.pools
+
     from config.celery import app
 
     saved = app.conf.broker_url, app.conf.task_default_queue
 
     def forget_connections():
-        # Pooled connections still lead to the old broker.
-        if app._pool is not None:
-            app._pool.force_close_all()
+        # Pooled connections lead to the old broker, or to a broker that restarted.
+        kombu.pools.reset()
         app._pool = None
         app.amqp._producer_pool = None
 
