@@ -36,6 +36,7 @@ def pytest_configure(config):
     )
 
 
+@pytest.hookimpl(trylast=True)  # after pytest-django has grouped the tests by database use
 def pytest_collection_modifyitems(config, items):
     # While the shared node is down or restarting every other test using it
     # would fail, so those that take it down go last.
@@ -136,7 +137,7 @@ def broker(url, queue):
         forget_connections()
 
 
-def test_database_url():
+def current_database_url():
     from django.db import connection
 
     db = connection.settings_dict
@@ -155,7 +156,7 @@ def start_worker(*, queue, redis_url, log_path, mail_dir, **env):
         cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
         env={
             **os.environ,
-            "DATABASE_URL": test_database_url(),
+            "DATABASE_URL": current_database_url(),
             "REDIS_URL": redis_url,
             "SEARCH_BACKEND": settings.SEARCH_BACKEND,
             "ELASTICSEARCH_URL": settings.ELASTICSEARCH_URL,

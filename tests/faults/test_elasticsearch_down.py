@@ -11,7 +11,9 @@ from search.backends import get_search_backend
 from search.models import OutboxEntry
 from search.query import SearchQuery
 
-pytestmark = [pytest.mark.django_db, pytest.mark.stops_elasticsearch]
+# Transactional like the tests they follow, which leave the database flushed:
+# the partner cities are seeded again for them (tests/conftest.py).
+pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), pytest.mark.stops_elasticsearch]
 
 
 @pytest.fixture
