@@ -56,7 +56,8 @@ def test_with_elasticsearch_stopped_writes_succeed_search_falls_back_and_the_out
     try:
         # A firm edits its profile and a new one is published, through the API.
         api.force_authenticate(hanbit.owner)
-        edited = api.patch(f"/api/v1/businesses/{hanbit.slug}/", {"offers_text": "세라믹 브레이크 패드"}, format="json")
+        edited = api.patch(f"/api/v1/businesses/{hanbit.slug}/", {"description": "세라믹 브레이크 패드를 만듭니다."},
+                           format="json")
         owner = make_user("new-owner")
         api.force_authenticate(owner)
         created = api.post("/api/v1/businesses/", {

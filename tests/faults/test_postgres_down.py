@@ -98,7 +98,7 @@ def test_with_postgresql_stopped_the_site_answers_503_and_nothing_reaches_the_in
 
     # An edit made just before the outage waits in the outbox (no worker runs here).
     status, _, body = http("PATCH", f"{base}/api/v1/businesses/{firm['slug']}/", token=token,
-                           body={"name": "Renamed Before The Outage"})
+                           body={"description": "Edited before the outage."})
     assert status == 200, body
     assert pending_outbox_rows(site) == 1
 
@@ -106,7 +106,7 @@ def test_with_postgresql_stopped_the_site_answers_503_and_nothing_reaches_the_in
         for method, path, payload in [
             ("GET", "/api/v1/businesses/", None),
             ("GET", "/api/v1/search/?q=coffee", None),
-            ("PATCH", f"/api/v1/businesses/{firm['slug']}/", {"name": "Renamed During The Outage"}),
+            ("PATCH", f"/api/v1/businesses/{firm['slug']}/", {"description": "Edited during the outage."}),
         ]:
             status, headers, body = http(method, base + path, token=token, body=payload)
             assert status == 503, (path, body)
@@ -128,17 +128,17 @@ def test_with_postgresql_stopped_the_site_answers_503_and_nothing_reaches_the_in
         assert drain.returncode != 0
         es.indices.refresh(index=alias)
         assert es.count(index=alias)["count"] == documents
-        assert es.get(index=alias, id=firm_id(es, alias, firm["slug"]))["_source"]["name"] == firm["name"]
+        assert es.get(index=alias, id=firm_id(es, alias, firm["slug"]))["_source"]["description"] == firm["description"]
 
     wait_until(lambda: answers(f"{base}/api/v1/businesses/"), timeout=30, message="the API to answer again")
     assert http("GET", f"{base}/en/directory/?q=coffee")[0] == 200
     # The edit refused during the outage is not there; the one before it still waits, and now arrives.
     detail = json.loads(http("GET", f"{base}/api/v1/businesses/{firm['slug']}/", token=token)[2])
-    assert detail["name"] == "Renamed Before The Outage"
+    assert detail["description"] == "Edited before the outage."
     assert pending_outbox_rows(site) == 1
     site["manage"]("search_index", "update")
     es.indices.refresh(index=alias)
-    assert es.get(index=alias, id=firm_id(es, alias, firm["slug"]))["_source"]["name"] == "Renamed Before The Outage"
+    assert es.get(index=alias, id=firm_id(es, alias, firm["slug"]))["_source"]["description"] == "Edited before the outage."
     assert "Traceback" not in site["log"].read_text()
 
 

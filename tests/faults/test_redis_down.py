@@ -65,14 +65,15 @@ def test_with_redis_stopped_writes_commit_and_the_sweep_delivers_each_change_and
         with private_redis.stopped():
             started = time.monotonic()
             api.force_authenticate(buyer.owner)
-            edited = api.patch(f"/api/v1/businesses/{buyer.slug}/", {"seeks_text": "ceramic brake pads"}, format="json")
+            edited = api.patch(f"/api/v1/businesses/{buyer.slug}/", {"description": "Fleet brakes, now ceramic."},
+                               format="json")
             asked = api.post("/api/v1/introductions/", {"target": seller.slug}, format="json")
             api.force_authenticate(staff)
             approved = api.post(f"/api/v1/introductions/{asked.json()['id']}/approve/", {}, format="json")
             # Work that fails after its writes: all of it rolls back, after-commit work included.
             with pytest.raises(RolledBack), transaction.atomic():
                 api.force_authenticate(seller.owner)
-                api.patch(f"/api/v1/businesses/{seller.slug}/", {"offers_text": "never committed"}, format="json")
+                api.patch(f"/api/v1/businesses/{seller.slug}/", {"description": "Never committed."}, format="json")
                 api.force_authenticate(buyer.owner)
                 doomed = api.post("/api/v1/introductions/", {"target": other.slug}, format="json").json()["id"]
                 api.force_authenticate(staff)
@@ -105,6 +106,6 @@ def test_with_redis_stopped_writes_commit_and_the_sweep_delivers_each_change_and
 
     es = get_search_backend("elasticsearch")
     es.refresh()
-    assert es.client.get(index=es.alias, id=buyer.pk)["_source"]["seeks_text"] == "ceramic brake pads"
-    assert es.client.get(index=es.alias, id=seller.pk)["_source"]["offers_text"] == ""
+    assert es.client.get(index=es.alias, id=buyer.pk)["_source"]["description"] == "Fleet brakes, now ceramic."
+    assert es.client.get(index=es.alias, id=seller.pk)["_source"]["description"] == "Brake pads and discs from Seongnam."
     assert es.reconcile() == {"missing": [], "extra": [], "stale": []}

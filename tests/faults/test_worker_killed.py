@@ -19,6 +19,8 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 # An unacknowledged task goes back to the queue after an hour in production;
 # here after a few seconds, looked for every second, so the test need not wait.
 QUICK_REDELIVERY = "visibility_timeout=15,unacked_restore_interval=1,unacked_restore_throttle=1"
+# The per-firm proposal cap, under its name before and after the open-proposal cap.
+CAP_SETTINGS = ("MATCHING_NEW_PROPOSALS_PER_FIRM", "MATCHING_OPEN_PROPOSALS_PER_FIRM")
 
 
 def quietly():
@@ -53,12 +55,13 @@ def test_a_worker_killed_mid_chunk_leaves_a_run_another_worker_completes_with_th
     # order its chunks finish in (see the xfail test below), and a redelivered
     # chunk always finishes last. Lifted here, so that this test sees only
     # what the kill itself can change: work lost or done twice.
-    settings.MATCHING_NEW_PROPOSALS_PER_FIRM = 1000
+    env = {"CELERY_BROKER_TRANSPORT_OPTIONS": QUICK_REDELIVERY}
+    for cap in CAP_SETTINGS:
+        setattr(settings, cap, 1000)
+        env[cap] = "1000"
     expected = uninterrupted_run()
     assert len(expected) > 100 and not Introduction.objects.exists()
 
-    env = {"CELERY_BROKER_TRANSPORT_OPTIONS": QUICK_REDELIVERY,
-           "MATCHING_NEW_PROPOSALS_PER_FIRM": str(settings.MATCHING_NEW_PROPOSALS_PER_FIRM)}
     first = workers.start(redis_url=private_redis.url, **env)
     with broker(private_redis.url, workers.queue):
         tasks.run_matching.delay(full=True)
