@@ -46,6 +46,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A lost database answers 503 with Retry-After (API and pages), not 500.
+    "config.unavailable.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -199,7 +201,13 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# A task whose worker died before acknowledging it is delivered again after
+# visibility_timeout seconds. Kombu's other Redis options may be set too, e.g.
+# CELERY_BROKER_TRANSPORT_OPTIONS=visibility_timeout=600,unacked_restore_interval=5
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 3600,
+    **{k: int(v) for k, v in env.dict("CELERY_BROKER_TRANSPORT_OPTIONS", default={}).items()},
+}
 # A request that queues a task must not hang when Redis is away: try briefly,
 # then give up (the outbox row is committed; beat retries within a minute).
 CELERY_BROKER_CONNECTION_TIMEOUT = 2

@@ -277,6 +277,9 @@ class ElasticsearchBackend(BaseSearchBackend):
         replayed into the new one just before and again just after the swap.
         """
         started = timezone.now()
+        # Indices that serve nothing were left by a rebuild that died before its swap.
+        serving = self._alias_targets()
+        abandoned = [name for name in self.client.indices.get(index=f"{self.alias}-*") if name not in serving]
         new_index = self._create_index(bulk_loading=True)
         loaded = 0
         for chunk in public_chunks(chunk_size):
@@ -290,15 +293,20 @@ class ElasticsearchBackend(BaseSearchBackend):
         )
         self._replay_since(started, new_index)
         self.client.indices.refresh(index=new_index)
-        old = list(self.client.indices.get_alias(name=self.alias).keys()) if self.client.indices.exists_alias(name=self.alias) else []
+        old = self._alias_targets()
         actions = [{"remove": {"index": index, "alias": self.alias}} for index in old]
         actions.append({"add": {"index": new_index, "alias": self.alias}})
         self.client.indices.update_aliases(actions=actions)
         self._replay_since(started, new_index)
-        for index in old:
+        for index in old + abandoned:
             self.client.indices.delete(index=index, ignore_unavailable=True)
         self.client.indices.refresh(index=new_index)
-        return {"index": new_index, "documents": loaded, "replaced": old}
+        return {"index": new_index, "documents": loaded, "replaced": old, "abandoned": abandoned}
+
+    def _alias_targets(self):
+        if not self.client.indices.exists_alias(name=self.alias):
+            return []
+        return list(self.client.indices.get_alias(name=self.alias).keys())
 
     def _replay_since(self, started, index):
         since = started - timezone.timedelta(seconds=REPLAY_MARGIN_SECONDS)

@@ -1,0 +1,117 @@
+"""A worker is killed (SIGKILL, no chance to clean up) in the middle of a
+matching chunk. Tasks are acknowledged late, so the chunk's message is still
+the broker's; another worker takes it up again once the visibility timeout
+has passed, and the run completes with exactly the proposals an
+uninterrupted run makes on the same data."""
+
+import os
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+
+from matching import tasks
+from matching.models import Introduction, MatchRun, MatchRunChunk
+from tests.faults.conftest import broker, wait_until
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+# An unacknowledged task goes back to the queue after an hour in production;
+# here after a few seconds, looked for every second, so the test need not wait.
+QUICK_REDELIVERY = "visibility_timeout=15,unacked_restore_interval=1,unacked_restore_throttle=1"
+# The per-firm proposal cap, under its name before and after the open-proposal cap.
+CAP_SETTINGS = ("MATCHING_NEW_PROPOSALS_PER_FIRM", "MATCHING_OPEN_PROPOSALS_PER_FIRM")
+
+
+def quietly():
+    return {"stdout": open(os.devnull, "w"), "stderr": open(os.devnull, "w")}
+
+
+def proposals():
+    return {(i.business_a_id, i.business_b_id): i.score for i in Introduction.objects.all()}
+
+
+def uninterrupted_run():
+    """The proposals a run makes on the current data, in this process, left
+    uncommitted: the database is as it was before."""
+    with transaction.atomic():
+        call_command("run_matching", "--full", "--sync", **quietly())
+        made = proposals()
+        transaction.set_rollback(True)
+    return made
+
+
+@pytest.fixture
+def network(settings):
+    settings.SEARCH_BACKEND = "database"
+    settings.MATCHING_CHUNK_SIZE = 25
+    call_command("load_demo", count=200, **quietly())
+
+
+def test_a_worker_killed_mid_chunk_leaves_a_run_another_worker_completes_with_the_same_proposals(
+    network, private_redis, workers, settings
+):
+    # The per-firm cap on new proposals makes a run's result depend on the
+    # order its chunks finish in (see the xfail test below), and a redelivered
+    # chunk always finishes last. Lifted here, so that this test sees only
+    # what the kill itself can change: work lost or done twice.
+    env = {"CELERY_BROKER_TRANSPORT_OPTIONS": QUICK_REDELIVERY}
+    for cap in CAP_SETTINGS:
+        setattr(settings, cap, 1000)
+        env[cap] = "1000"
+    expected = uninterrupted_run()
+    assert len(expected) > 100 and not Introduction.objects.exists()
+
+    first = workers.start(redis_url=private_redis.url, **env)
+    with broker(private_redis.url, workers.queue):
+        tasks.run_matching.delay(full=True)
+    wait_until(lambda: MatchRun.objects.exists(), timeout=60, message=f"the run to start\n{workers.log_tail()}")
+    run = MatchRun.objects.get()
+    assert run.chunks_total >= 5
+
+    written_when = {}  # chunks done -> proposals written when that many were first seen done
+
+    def mid_chunk():
+        # A chunk has written some of its proposals and not yet recorded itself done.
+        done = MatchRunChunk.objects.filter(run=run).count()
+        written = Introduction.objects.filter(first_run=run).count()
+        written_when.setdefault(done, written)
+        return done >= 1 and written > written_when[done]
+
+    wait_until(mid_chunk, timeout=120, interval=0.01, message=f"a chunk in progress\n{workers.log_tail()}")
+    first.kill()  # SIGKILL
+    first.wait(timeout=10)
+    run.refresh_from_db()
+    assert run.status == MatchRun.Status.RUNNING
+    assert 0 < len(proposals()) < len(expected)
+
+    workers.start(redis_url=private_redis.url, **env)
+    wait_until(lambda: MatchRun.objects.get(pk=run.pk).status != MatchRun.Status.RUNNING, timeout=120,
+               interval=0.5, message=f"the run to close\n{workers.log_tail()}")
+    run.refresh_from_db()
+    assert run.status == MatchRun.Status.SUCCEEDED, run.error
+    assert MatchRunChunk.objects.filter(run=run).count() == run.chunks_total
+    assert proposals() == expected
+    assert run.proposals_created == len(expected)
+
+
+def run_in_order(order):
+    """The proposals of a run whose chunks finish in the given order (left uncommitted)."""
+    from matching import services
+
+    with transaction.atomic():
+        run, chunks = services.start_run(full=True)
+        for index in order(len(chunks)):
+            services.process_chunk(run_id=run.pk, index=index, business_ids=chunks[index])
+        services.close_run(run_id=run.pk)
+        made = proposals()
+        transaction.set_rollback(True)
+    return made
+
+
+@pytest.mark.xfail(strict=True, reason="Defect: the per-firm cap on new proposals is applied chunk by chunk, "
+                                       "first come first served, so the proposals depend on which chunk finishes first")
+def test_a_runs_proposals_do_not_depend_on_the_order_its_chunks_finish_in(network):
+    in_order = run_in_order(lambda n: range(n))
+    # What a redelivered chunk, or a second worker, does: the second chunk finishes last.
+    assert run_in_order(lambda n: [0, *range(2, n), 1]) == in_order
