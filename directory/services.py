@@ -74,12 +74,6 @@ def update_business(*, actor, business, data):
     """
     viewer = selectors.viewer_for(actor)
     _require_manager_or_moderator(actor, business)
-    if "city" in data and data["city"].pk != business.city_id:
-        # A volunteer moderates their own cities' profiles; moving one elsewhere
-        # would place it beyond the moderators of the city it lands in.
-        viewer = selectors.viewer_for(actor)
-        if not (viewer.can_manage(business) or viewer.can_moderate(Business(city=data["city"]))):
-            raise PermissionDenied("Only staff, or a volunteer for that city too, may move a profile to another city.")
     with transaction.atomic():
         business = _lock(business)
         if business.status == Status.ARCHIVED:

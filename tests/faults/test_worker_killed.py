@@ -97,13 +97,13 @@ def test_a_worker_killed_mid_chunk_leaves_a_run_another_worker_completes_with_th
 
 def run_in_order(order):
     """The proposals of a run whose chunks finish in the given order (left uncommitted)."""
-    from matching import services
+    from matching import runs
 
     with transaction.atomic():
-        run, chunks = services.start_run(full=True)
+        run, chunks = runs.start_run(full=True)
         for index in order(len(chunks)):
-            services.process_chunk(run_id=run.pk, index=index, business_ids=chunks[index])
-        services.close_run(run_id=run.pk)
+            runs.process_chunk(run_id=run.pk, index=index, business_ids=chunks[index])
+        runs.close_run(run_id=run.pk)
         made = proposals()
         transaction.set_rollback(True)
     return made
