@@ -55,6 +55,26 @@ class MatchRunChunk(models.Model):
         constraints = [models.UniqueConstraint(fields=["run", "index"], name="unique_match_run_chunk")]
 
 
+class MatchCandidate(models.Model):
+    """A pair a chunk scored above the threshold, waiting for the run to close.
+
+    Chunks only score; the run's close writes the proposals in one best-first
+    pass over every chunk's pairs. So the per-firm cap keeps each firm's best
+    whatever order the chunks finished in (a redelivered or retried chunk
+    changes nothing), and one writer enforces it. Keyed by (run, pair): a
+    chunk delivered twice overwrites its own rows."""
+
+    run = models.ForeignKey(MatchRun, on_delete=models.CASCADE, related_name="candidates")
+    business_a = models.ForeignKey("directory.Business", on_delete=models.CASCADE, related_name="+")
+    business_b = models.ForeignKey("directory.Business", on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField()
+    reasons = models.JSONField(default=list)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["run", "business_a", "business_b"], name="one_candidate_per_run_pair")]
+        indexes = [models.Index(fields=["run", "-score", "business_a", "business_b"], name="match_candidate_best_first")]
+
+
 class Introduction(models.Model):
     """A proposed or requested introduction between two firms: one row per
     unordered pair (business_a has the smaller id), whatever happened to it.

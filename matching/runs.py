@@ -3,12 +3,14 @@
 A run looks at some firms (all of them, or those changed since the last
 successful run), asks the search backend for each firm's complementary
 partners (k per firm: the cost grows with N·k, never N²), scores the pairs
-with matching.engine and writes proposals. The work is split into chunks so
-Celery can spread it over workers; every chunk is idempotent.
+with matching.engine and writes proposals. The scoring is split into chunks
+so Celery can spread it over workers; every chunk is idempotent and only
+records its scored pairs. Closing the run writes the proposals in one
+best-first pass, so the result does not depend on which chunk finished first.
 """
 
 import hashlib
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, namedtuple
 from datetime import timedelta
 
 from django.conf import settings
@@ -23,10 +25,16 @@ from search.query import SearchQuery
 
 from . import engine
 from .introductions import OPEN, REFUSED, lock_firms, open_round
-from .models import Introduction, IntroductionApproval, IntroductionEvent, MatchRun, MatchRunChunk
+from .models import Introduction, IntroductionApproval, IntroductionEvent, MatchCandidate, MatchRun, MatchRunChunk
 from .selectors import profile_for, public_businesses_by_id
 
 Status = Introduction.Status
+# Proposals written per transaction when a run closes.
+PROPOSAL_BATCH = 500
+
+
+# A scored pair as the proposal writer reads it, whether fresh from the engine or from a chunk's rows.
+_Candidate = namedtuple("_Candidate", "pair score reasons")
 
 
 class RunInProgress(Exception):
@@ -83,20 +91,42 @@ def process_chunk(*, run_id, index, business_ids):
             profiles[firm.pk], pool, weights=settings.MATCHING_WEIGHTS, threshold=settings.MATCHING_THRESHOLD
         ):
             proposals.setdefault(proposal.pair, proposal)  # a pair seen from both sides is one proposal
-    # Best first across the chunk, so the per-firm cap keeps each firm's best.
-    _write_proposals(run, sorted(proposals.values(), key=lambda p: (-p.score, p.pair)))
-    MatchRunChunk.objects.update_or_create(
-        run=run, index=index, defaults={"firms": len(firms), "candidates_scored": scored}
-    )
+    with transaction.atomic():
+        MatchCandidate.objects.bulk_create(
+            [MatchCandidate(run=run, business_a_id=p.pair[0], business_b_id=p.pair[1], score=p.score, reasons=p.reasons)
+             for p in proposals.values()],
+            update_conflicts=True, unique_fields=["run", "business_a", "business_b"], update_fields=["score", "reasons"],
+        )
+        MatchRunChunk.objects.update_or_create(
+            run=run, index=index, defaults={"firms": len(firms), "candidates_scored": scored}
+        )
     return scored
 
 
 def close_run(*, run_id):
-    """Count what the run did and release the lock."""
+    """Write the run's proposals, count what it did and release the lock.
+
+    Every chunk's pairs are written here, best first across the whole run, in
+    batches (each its own transaction, so firms' requests are never held up
+    for long). Killed half-way and delivered again, it starts over and comes
+    to the same proposals: those written already are refreshed, not repeated.
+    """
+    run = MatchRun.objects.get(pk=run_id)
+    if run.status != MatchRun.Status.RUNNING:
+        return run
+    best_first = run.candidates.order_by("-score", "business_a_id", "business_b_id")
+    batch = []
+    for candidate in best_first.iterator(chunk_size=PROPOSAL_BATCH):
+        batch.append(_Candidate((candidate.business_a_id, candidate.business_b_id), candidate.score, candidate.reasons))
+        if len(batch) == PROPOSAL_BATCH:
+            _write_proposals(run, batch)
+            batch = []
+    _write_proposals(run, batch)
     with transaction.atomic():
         run = MatchRun.objects.select_for_update().get(pk=run_id)
         if run.status != MatchRun.Status.RUNNING:
             return run
+        run.candidates.all().delete()
         totals = run.chunks.aggregate(candidates=Sum("candidates_scored"))
         run.candidates_scored = totals["candidates"] or 0
         run.proposals_created = Introduction.objects.filter(first_run=run).count()
@@ -111,6 +141,7 @@ def fail_run(*, run_id, error):
     MatchRun.objects.filter(pk=run_id, status=MatchRun.Status.RUNNING).update(
         status=MatchRun.Status.FAILED, finished_at=timezone.now(), error=str(error)[:5000]
     )
+    MatchCandidate.objects.filter(run_id=run_id).delete()
 
 
 def run_matching_now(*, full=False, progress=None):

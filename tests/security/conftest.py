@@ -16,7 +16,7 @@ from rest_framework.test import APIClient
 
 from directory import services as directory_services
 from directory.models import Business, City
-from matching import services as matching_services
+from matching import introductions as matching_introductions
 from tests.conftest import profile_data
 
 # What the firm keeps private, and what only staff may read.
@@ -92,11 +92,11 @@ def world(db, settings, make_user, staff):
     frenos = publish(staff, third, name="Frenos Baeza", city="chihuahua", offers_hs=["870830"])
     sesame = publish(staff, third, name="Adama Sesame Export", city="adama", offers_hs=["120740"])
 
-    approved = matching_services.request_introduction(actor=other_owner, target=firm, requester=other, message="10k pads")
-    approved = matching_services.approve_introduction(actor=staff, introduction=approved, message="A good fit.")
-    requested = matching_services.request_introduction(actor=third, target=firm, requester=frenos)
-    dismissed = matching_services.request_introduction(actor=owner, target=sesame, requester=firm)
-    dismissed = matching_services.dismiss_introduction(actor=staff, introduction=dismissed, reason="profile_quality",
+    approved = matching_introductions.request_introduction(actor=other_owner, target=firm, requester=other, message="10k pads")
+    approved = matching_introductions.approve_introduction(actor=staff, introduction=approved, message="A good fit.")
+    requested = matching_introductions.request_introduction(actor=third, target=firm, requester=frenos)
+    dismissed = matching_introductions.request_introduction(actor=owner, target=sesame, requester=firm)
+    dismissed = matching_introductions.dismiss_introduction(actor=staff, introduction=dismissed, reason="profile_quality",
                                                        note=STAFF_NOTE)
     return World(users=users, firm=firm, draft=draft, pending=pending, other=other, other_draft=other_draft,
                  frenos=frenos, sesame=sesame, approved=approved, requested=requested, dismissed=dismissed)

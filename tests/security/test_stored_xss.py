@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 from directory import services as directory_services
 from directory.models import Business, City
 from matching import notifications
-from matching import services as matching_services
+from matching import introductions as matching_introductions
 from matching.models import Introduction
 from tests.e2e.conftest import browser, open_page  # noqa: F401  (the Chromium fixtures)
 from tests.search.conftest import backend, sync  # noqa: F401  (the per-backend fixture)
@@ -61,17 +61,17 @@ def hostile(db, settings, make_user, staff):
     third = publish(staff, third_owner, name="Frenos Baeza", city="chihuahua", offers_hs=["870830"])
     fourth = publish(staff, make_user("fourth"), name="Adama Sesame Export", city="adama", offers_hs=["120740"])
 
-    introduced = matching_services.request_introduction(actor=owner, target=partner, requester=firm, message=PAYLOAD)
-    matching_services.approve_introduction(actor=staff, introduction=introduced, message=PAYLOAD)
-    matching_services.accept_introduction(actor=owner, introduction=introduced)
-    matching_services.accept_introduction(actor=partner_owner, introduction=introduced)
-    matching_services.record_outcome(actor=owner, introduction=introduced, outcome="met", note=PAYLOAD)
-    declined = matching_services.request_introduction(actor=third_owner, target=firm, requester=third, message=PAYLOAD)
-    matching_services.approve_introduction(actor=staff, introduction=declined, message=PAYLOAD)
-    matching_services.decline_introduction(actor=owner, introduction=declined, reason=PAYLOAD)
-    dismissed = matching_services.request_introduction(actor=owner, target=fourth, requester=firm, message=PAYLOAD)
-    matching_services.dismiss_introduction(actor=staff, introduction=dismissed, reason="other", note=PAYLOAD)
-    waiting = matching_services.request_introduction(actor=partner_owner, target=third, requester=partner,
+    introduced = matching_introductions.request_introduction(actor=owner, target=partner, requester=firm, message=PAYLOAD)
+    matching_introductions.approve_introduction(actor=staff, introduction=introduced, message=PAYLOAD)
+    matching_introductions.accept_introduction(actor=owner, introduction=introduced)
+    matching_introductions.accept_introduction(actor=partner_owner, introduction=introduced)
+    matching_introductions.record_outcome(actor=owner, introduction=introduced, outcome="met", note=PAYLOAD)
+    declined = matching_introductions.request_introduction(actor=third_owner, target=firm, requester=third, message=PAYLOAD)
+    matching_introductions.approve_introduction(actor=staff, introduction=declined, message=PAYLOAD)
+    matching_introductions.decline_introduction(actor=owner, introduction=declined, reason=PAYLOAD)
+    dismissed = matching_introductions.request_introduction(actor=owner, target=fourth, requester=firm, message=PAYLOAD)
+    matching_introductions.dismiss_introduction(actor=staff, introduction=dismissed, reason="other", note=PAYLOAD)
+    waiting = matching_introductions.request_introduction(actor=partner_owner, target=third, requester=partner,
                                                      message=PAYLOAD)
 
     rejected = post_profile(owner, staff, hostile_profile(name=f"Rejected {PAYLOAD}"), publish_it=False)
