@@ -3,6 +3,7 @@
 Services know nothing about HTTP; they raise Django's PermissionDenied and
 ValidationError, or directory.services.InvalidTransition. The handler below
 gives each its status code, so views stay thin and no input ends in a 500.
+config.schema documents those answers on every operation they can come from.
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -26,7 +27,8 @@ def exception_handler(exc, context):
     if isinstance(exc, InvalidTransition):
         return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, RateLimited):
-        return Response({"detail": str(exc)}, status=status.HTTP_429_TOO_MANY_REQUESTS)
+        return Response({"detail": str(exc)}, status=status.HTTP_429_TOO_MANY_REQUESTS,
+                        headers={"Retry-After": str(RATE_LIMIT_WINDOW_SECONDS)})
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
             data = {field: [m for e in errors for m in e.messages] for field, errors in exc.error_dict.items()}
@@ -34,3 +36,7 @@ def exception_handler(exc, context):
             data = {"detail": exc.messages}
         return Response(data, status=status.HTTP_400_BAD_REQUEST)
     return drf_exception_handler(exc, context)
+
+
+# matching.services.RateLimited counts a firm's requests over the last day.
+RATE_LIMIT_WINDOW_SECONDS = 24 * 60 * 60

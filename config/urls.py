@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from config.throttling import IntroductionRequestThrottle, SearchThrottle, allauth_too_many_requests, throttled_page
 from directory import views as directory_views
 from matching import views as matching_views
 from search import views as search_views
@@ -21,9 +22,11 @@ urlpatterns = [
 # redirects to the visitor's language, from their cookie or Accept-Language.
 urlpatterns += i18n_patterns(
     path("", directory_views.home, name="home"),
-    path("directory/", search_views.directory, name="directory"),
+    # The page shares the API's throttles: same work, same limits.
+    path("directory/", throttled_page(SearchThrottle)(search_views.directory), name="directory"),
     path("b/<str:slug>/", directory_views.profile, name="profile"),
-    path("b/<str:slug>/request-introduction/", matching_views.request_introduction, name="request-introduction"),
+    path("b/<str:slug>/request-introduction/",
+         throttled_page(IntroductionRequestThrottle)(matching_views.request_introduction), name="request-introduction"),
     path("cities/<slug:slug>/", directory_views.city, name="city"),
     # A firm's own desk.
     path("me/", directory_views.me, name="me"),
@@ -46,3 +49,7 @@ urlpatterns += i18n_patterns(
     path("staff/metrics/", matching_views.metrics, name="metrics"),
     path("accounts/", include("allauth.urls")),
 )
+
+
+# allauth's rate limits (sign-up) answer with ROOT_URLCONF.handler429.
+handler429 = allauth_too_many_requests

@@ -10,7 +10,9 @@ from datetime import date
 import django_filters
 from django.db.models import Q
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter, extend_schema, extend_schema_field, extend_schema_serializer, inline_serializer,
+)
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -293,6 +295,7 @@ class BusinessFilter(django_filters.FilterSet):
         return queryset.filter(Q(description_language__istartswith=value) | Q(pk__in=spoken))
 
 
+@extend_schema_serializer(component_name="ModerationReason")  # matching has a Reason too
 class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
 
@@ -314,7 +317,8 @@ class BusinessViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets
     filterset_class = BusinessFilter
     permission_classes = [IsAuthenticatedOrReadOnly]
     lookup_field = "slug"
-    lookup_value_regex = "[^/]+"
+    # A slug is letters, digits and hyphens, in any script (agroexportadora-tárcoles-sa).
+    lookup_value_regex = r"[-\w]+"
 
     def get_queryset(self):
         return selectors.visible_businesses(viewer=self.viewer)

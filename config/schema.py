@@ -1,0 +1,105 @@
+"""The OpenAPI schema: drf-spectacular's, made true to the API.
+
+It adds the error answers (400/401/403/404/409/429, as config.api.exception_handler,
+DRF and the throttles give them) to every operation that can give them, and
+takes a path parameter's pattern from the view's own lookup regex.
+"""
+
+from drf_spectacular import openapi
+from drf_spectacular.extensions import OpenApiSerializerExtension
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import permissions, serializers
+from rest_framework.authtoken.views import ObtainAuthToken
+
+
+class ErrorSerializer(serializers.Serializer):
+    """Every refusal but a validation error: one sentence for a person."""
+
+    detail = serializers.CharField()
+
+
+class ValidationErrorSerializer(serializers.Serializer):
+    """A 400: messages per field (see the extension below for its schema)."""
+
+
+class ValidationErrorExtension(OpenApiSerializerExtension):
+    target_class = ValidationErrorSerializer
+
+    def map_serializer(self, auto_schema, direction):
+        return {
+            "type": "object",
+            "description": (
+                "Messages per field: each invalid field (or query parameter) maps to a list of messages; "
+                "for a list or nested field, to its messages by position or key. `non_field_errors` and "
+                "`detail` hold messages about the request as a whole."
+            ),
+            "additionalProperties": {},
+            "example": {"founded_year": ["A founding year cannot be in the future."]},
+        }
+
+
+ERRORS = {
+    400: (ValidationErrorSerializer, "The input is invalid; messages per field."),
+    401: (ErrorSerializer, "Not signed in, or the token or session is not valid."),
+    403: (ErrorSerializer, "Signed in, but not allowed to do this."),
+    404: (ErrorSerializer, "No such object, or not one the caller may see; or no such page."),
+    409: (ErrorSerializer, "The object is not in a state that allows this."),
+    429: (ErrorSerializer, "Too many requests (or, for sign-in, too many failures); see Retry-After."),
+}
+# Permissions under which a signed-in caller is never refused a read.
+OPEN_TO_READERS = (permissions.AllowAny, permissions.IsAuthenticated, permissions.IsAuthenticatedOrReadOnly)
+UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
+
+
+class AutoSchema(openapi.AutoSchema):
+    """drf-spectacular's schema, plus the error answers each operation can give,
+    and path patterns taken from the view's own lookup regex."""
+
+    def get_operation(self, path, path_regex, path_prefix, method, registry):
+        operation = super().get_operation(path, path_regex, path_prefix, method, registry)
+        if operation is None:
+            return None
+        for code in sorted(self._error_codes(operation)):
+            if str(code) not in operation["responses"]:
+                serializer, description = ERRORS[code]
+                operation["responses"][str(code)] = self._get_response_for_code(
+                    OpenApiResponse(serializer, description=description), str(code)
+                )
+        return operation
+
+    def _error_codes(self, operation):
+        parameters = operation.get("parameters", [])
+        unsafe = self.method in UNSAFE
+        codes = {401}  # any request may carry a wrong token
+        if "requestBody" in operation or any(p["in"] == "query" for p in parameters):
+            codes.add(400)
+        if unsafe or not all(isinstance(p, OPEN_TO_READERS) for p in self.view.get_permissions()):
+            codes.add(403)  # a refused permission, or CSRF for a session
+        paginated = getattr(self.view, "pagination_class", None) is not None
+        if any(p["in"] == "path" or (paginated and p["name"] == "page") for p in parameters):
+            codes.add(404)
+        signing_in = isinstance(self.view, ObtainAuthToken)
+        if unsafe and not signing_in:
+            codes.add(409)  # a service refused the transition
+        if signing_in or self._throttled():
+            codes.add(429)  # a locked-out account, or a throttle
+        return codes
+
+    def _throttled(self):
+        for throttle in self.view.get_throttles():
+            applies = getattr(throttle, "applies_to", None)
+            if applies is None or applies(None, self.view):
+                return True
+        return False
+
+    def _resolve_path_parameters(self, variables):
+        """A router's `lookup_value_regex` is the truth about a path parameter;
+        drf-spectacular would describe a Unicode SlugField as ASCII-only."""
+        parameters = super()._resolve_path_parameters(variables)
+        regex = getattr(self.view, "lookup_value_regex", None)
+        lookup = getattr(self.view, "lookup_url_kwarg", None) or getattr(self.view, "lookup_field", None)
+        if regex and lookup:
+            for parameter in parameters:
+                if parameter["name"] == lookup:
+                    parameter["schema"]["pattern"] = f"^{regex}$"
+        return parameters
