@@ -21,8 +21,9 @@ if (BASE_DIR / ".env").exists():
     environ.Env.read_env(BASE_DIR / ".env")
 
 # The default lets a laptop run without configuration; config.deploy_checks
-# refuses to serve with it (or with an empty key) unless DEBUG is on.
-DEVELOPMENT_SECRET_KEY = "insecure-development-key-change-me"  # nosec B105: a known placeholder the guard rejects
+# refuses to serve with it (or with an empty key) unless DEBUG is on, which
+# is why bandit's hard-coded-password finding does not apply.
+DEVELOPMENT_SECRET_KEY = "insecure-development-key-change-me"  # nosec B105
 SECRET_KEY = env("DJANGO_SECRET_KEY", default=DEVELOPMENT_SECRET_KEY)
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
