@@ -7,7 +7,9 @@ config.schema documents those answers on every operation they can come from.
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import JsonResponse
 from rest_framework import status
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -17,6 +19,19 @@ class Pagination(PageNumberPagination):
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def get_page_size(self, request):
+        # DRF silently ignores a page_size it cannot read; say so instead.
+        value = request.query_params.get(self.page_size_query_param)
+        if value is not None and not (value.isdigit() and int(value) > 0):
+            raise ValidationError({self.page_size_query_param: ["A whole number of at least 1."]})
+        return super().get_page_size(request)
+
+
+def api_not_found(request, *args, **kwargs):
+    """An /api/ address that matches no endpoint: a JSON 404 like every other,
+    not Django's HTML page."""
+    return JsonResponse({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
 
 
 def exception_handler(exc, context):

@@ -2,9 +2,10 @@
 
 It adds the error answers (400/401/403/404/409/429, as config.api.exception_handler,
 DRF and the throttles give them) to every operation that can give them, and
-takes a path parameter's pattern from the view's own lookup regex.
+describes Unicode slugs and decimal strings as the API accepts them.
 """
 
+from django.db import models
 from drf_spectacular import openapi
 from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.utils import OpenApiResponse
@@ -38,6 +39,12 @@ class ValidationErrorExtension(OpenApiSerializerExtension):
         }
 
 
+# A Unicode slug (django.utils.text.slugify(allow_unicode=True)): letters and
+# digits of any script, "-" and "_". Written without \w, which is ASCII-only in
+# the ECMA-262 regexes JSON Schema uses: every ASCII character but those, and
+# anything beyond ASCII (so agroexportadora-tárcoles-sa and 晶創腳踏車 are valid).
+UNICODE_SLUG_PATTERN = r"^[^\x00-\x2c\x2e\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x7f]+$"
+
 ERRORS = {
     400: (ValidationErrorSerializer, "The input is invalid; messages per field."),
     401: (ErrorSerializer, "Not signed in, or the token or session is not valid."),
@@ -53,7 +60,7 @@ UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
 
 class AutoSchema(openapi.AutoSchema):
     """drf-spectacular's schema, plus the error answers each operation can give,
-    and path patterns taken from the view's own lookup regex."""
+    Unicode slug patterns, and JSON request bodies."""
 
     def get_operation(self, path, path_regex, path_prefix, method, registry):
         operation = super().get_operation(path, path_regex, path_prefix, method, registry)
@@ -92,14 +99,26 @@ class AutoSchema(openapi.AutoSchema):
                 return True
         return False
 
-    def _resolve_path_parameters(self, variables):
-        """A router's `lookup_value_regex` is the truth about a path parameter;
-        drf-spectacular would describe a Unicode SlugField as ASCII-only."""
-        parameters = super()._resolve_path_parameters(variables)
-        regex = getattr(self.view, "lookup_value_regex", None)
-        lookup = getattr(self.view, "lookup_url_kwarg", None) or getattr(self.view, "lookup_field", None)
-        if regex and lookup:
-            for parameter in parameters:
-                if parameter["name"] == lookup:
-                    parameter["schema"]["pattern"] = f"^{regex}$"
-        return parameters
+    def map_parsers(self):
+        """Document JSON bodies only. The API also parses forms (for the
+        browsable API), but a form cannot say "a string, not a number", so
+        JSON is the one contract."""
+        return ["application/json"]
+
+    def _map_model_field(self, model_field, direction):
+        schema = super()._map_model_field(model_field, direction)
+        if isinstance(model_field, models.SlugField) and model_field.allow_unicode:
+            schema["pattern"] = UNICODE_SLUG_PATTERN
+        return schema
+
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if isinstance(field, serializers.SlugField) and field.allow_unicode:
+            schema["pattern"] = UNICODE_SLUG_PATTERN
+        elif isinstance(field, serializers.DecimalField) and schema.get("type") == "string":
+            # drf-spectacular's pattern lets "" and "-" through, which DecimalField refuses.
+            whole = f"{{1,{field.max_digits - field.decimal_places}}}" if field.max_digits else "+"
+            fraction = f"{{1,{field.decimal_places}}}" if field.decimal_places else "+"
+            sign = "" if field.min_value is not None and field.min_value >= 0 else "-?"
+            schema["pattern"] = rf"^{sign}\d{whole}(?:\.\d{fraction})?$"
+        return schema

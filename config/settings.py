@@ -320,6 +320,8 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # What a client sends and what it gets back differ (required, read-only, blank).
+    "COMPONENT_SPLIT_REQUEST": True,
     # Two models have a status; name each set of choices after its model.
     "ENUM_NAME_OVERRIDES": {
         "BusinessStatusEnum": "directory.models.Business.Status",

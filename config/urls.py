@@ -1,8 +1,9 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from config.api import api_not_found
 from config.throttling import IntroductionRequestThrottle, SearchThrottle, allauth_too_many_requests, throttled_page
 from directory import views as directory_views
 from matching import views as matching_views
@@ -15,6 +16,9 @@ urlpatterns = [
     path("api/v1/", include("matching.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    # Last of the API: an address no endpoint matched (ending in "/", so
+    # APPEND_SLASH still redirects one that lacks it).
+    re_path(r"^api/.*/$", api_not_found),
     path("i18n/setlang/", directory_views.set_language, name="set_language"),
 ]
 

@@ -317,8 +317,7 @@ class BusinessViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets
     filterset_class = BusinessFilter
     permission_classes = [IsAuthenticatedOrReadOnly]
     lookup_field = "slug"
-    # A slug is letters, digits and hyphens, in any script (agroexportadora-tárcoles-sa).
-    lookup_value_regex = r"[-\w]+"
+    lookup_value_regex = "[^/]+"
 
     def get_queryset(self):
         return selectors.visible_businesses(viewer=self.viewer)

@@ -6,7 +6,9 @@ import csv
 
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_serializer, inline_serializer,
+)
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAdminUser, IsAuthenticated
@@ -102,8 +104,8 @@ class IntroductionFilter(django_filters.FilterSet):
     city_pair = django_filters.CharFilter(
         method="filter_city_pair", help_text="Two city slugs joined by a comma, either order: aurora,seongnam."
     )
-    min_score = django_filters.NumberFilter(field_name="score", lookup_expr="gte")
-    max_score = django_filters.NumberFilter(field_name="score", lookup_expr="lte")
+    min_score = django_filters.NumberFilter(field_name="score", lookup_expr="gte", min_value=0, max_value=1)
+    max_score = django_filters.NumberFilter(field_name="score", lookup_expr="lte", min_value=0, max_value=1)
     ordering = django_filters.OrderingFilter(fields=("score", "created_at", "updated_at"))
 
     class Meta:
@@ -248,13 +250,20 @@ class IntroductionViewSet(viewsets.ReadOnlyModelViewSet):
         return self._transition(services.record_outcome, OutcomeSerializer)
 
 
+class InboxItemSerializer(IntroductionSerializer):
+    awaiting_your_answer = serializers.BooleanField()
+
+    class Meta(IntroductionSerializer.Meta):
+        fields = IntroductionSerializer.Meta.fields + ["awaiting_your_answer"]
+
+
 class InboxView(APIView):
     """The signed-in user's introductions that are theirs to see, those
     awaiting their answer first."""
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses=IntroductionSerializer(many=True))
+    @extend_schema(responses=inline_serializer("Inbox", {"results": InboxItemSerializer(many=True)}))
     def get(self, request):
         viewer = directory_selectors.viewer_for(request.user)
         introductions = selectors.inbox(viewer=viewer)
@@ -298,8 +307,11 @@ class FunnelView(APIView):
         },
     )
     def get(self, request):
+        export = request.query_params.get("export")
+        if export not in (None, "csv"):
+            raise serializers.ValidationError({"export": ["Use export=csv, or leave it out for JSON."]})
         rows = selectors.introduction_funnel()
-        if request.query_params.get("export") == "csv":
+        if export == "csv":
             response = HttpResponse(content_type="text/csv; charset=utf-8")
             response["Content-Disposition"] = 'attachment; filename="introduction-funnel.csv"'
             columns = ["city_pair", "month", *selectors.FUNNEL_STAGES, "acceptance_rate",
