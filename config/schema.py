@@ -8,6 +8,7 @@ describes Unicode slugs and decimal strings as the API accepts them.
 from django.db import models
 from drf_spectacular import openapi
 from drf_spectacular.extensions import OpenApiSerializerExtension
+from drf_spectacular.plumbing import get_view_model
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import permissions, serializers
 from rest_framework.authtoken.views import ObtainAuthToken
@@ -110,6 +111,20 @@ class AutoSchema(openapi.AutoSchema):
         if isinstance(model_field, models.SlugField) and model_field.allow_unicode:
             schema["pattern"] = UNICODE_SLUG_PATTERN
         return schema
+
+    def _resolve_path_parameters(self, variables):
+        # A lookup regex such as [^/]+ says what the router accepts, not what
+        # a slug is; the model field says that.
+        parameters = super()._resolve_path_parameters(variables)
+        model = get_view_model(self.view, emit_warnings=False)
+        lookup = getattr(self.view, "lookup_field", None)
+        if model is not None and lookup and lookup != "pk":
+            field = model._meta.get_field(lookup)
+            if isinstance(field, models.SlugField) and field.allow_unicode:
+                for parameter in parameters:
+                    if parameter["name"] == (getattr(self.view, "lookup_url_kwarg", None) or lookup):
+                        parameter["schema"]["pattern"] = UNICODE_SLUG_PATTERN
+        return parameters
 
     def _map_serializer_field(self, field, direction, bypass_extensions=False):
         schema = super()._map_serializer_field(field, direction, bypass_extensions)

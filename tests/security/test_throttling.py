@@ -10,20 +10,11 @@ import pytest
 from allauth.account.models import EmailAddress
 from axes.models import AccessAttempt
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
-from django.core.cache import cache
 from django.test import Client
 
 from directory.models import Business
 
 PASSWORD = "a-long-test-password"  # the one tests/conftest.py's make_user gives
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    # Throttle counters and allauth's limits live in the (per-process) cache.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
