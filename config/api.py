@@ -8,6 +8,7 @@ config.schema documents those answers on every operation they can come from.
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
@@ -27,7 +28,14 @@ class Pagination(PageNumberPagination):
             raise ValidationError({self.page_size_query_param: ["A whole number of at least 1."]})
         return super().get_page_size(request)
 
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"]["minimum"] = 1
+        return parameters
 
+
+@csrf_exempt  # it changes nothing; a CSRF refusal would be an HTML page
 def api_not_found(request, *args, **kwargs):
     """An /api/ address that matches no endpoint: a JSON 404 like every other,
     not Django's HTML page."""

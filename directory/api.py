@@ -83,6 +83,10 @@ class CityField(serializers.Field):
 _LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z]{4})?(-([A-Za-z]{2}|[0-9]{3}))?$")
 
 
+@extend_schema_field({
+    "type": "string", "maxLength": 16,
+    "pattern": r"^\s*([A-Za-z]{2,3}([-_][A-Za-z]{4})?([-_]([A-Za-z]{2}|[0-9]{3}))?)?\s*$",
+})
 class LanguageTagField(serializers.CharField):
     """A BCP 47 language tag (language, optional script and region), in its
     canonical case: "zh-hant" becomes "zh-Hant", "es-mx" becomes "es-MX"."""
