@@ -35,6 +35,22 @@ class Pagination(PageNumberPagination):
         return parameters
 
 
+class RejectNullCharacters:
+    """Middleware: an API request with a NUL character in its address or query
+    gets a 400. No field can hold one, and PostgreSQL refuses them in queries
+    (an error, a 500, if they got that far)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith("/api/") and "\x00" in request.path + request.META.get("QUERY_STRING", "") + "".join(
+            key + "".join(values) for key, values in request.GET.lists()
+        ):
+            return JsonResponse({"detail": ["Null characters are not allowed."]}, status=status.HTTP_400_BAD_REQUEST)
+        return self.get_response(request)
+
+
 @csrf_exempt  # it changes nothing; a CSRF refusal would be an HTML page
 def api_not_found(request, *args, **kwargs):
     """An /api/ address that matches no endpoint: a JSON 404 like every other,

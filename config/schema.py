@@ -46,6 +46,8 @@ class ValidationErrorExtension(OpenApiSerializerExtension):
 # anything beyond ASCII (so agroexportadora-tárcoles-sa and 晶創腳踏車 are valid).
 UNICODE_SLUG_PATTERN = r"^[^\x00-\x2c\x2e\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x7f]+$"
 
+BLANK = {"type": "string", "maxLength": 0}
+
 ERRORS = {
     400: (ValidationErrorSerializer, "The input is invalid; messages per field."),
     401: (ErrorSerializer, "Not signed in, or the token or session is not valid."),
@@ -78,9 +80,7 @@ class AutoSchema(openapi.AutoSchema):
     def _error_codes(self, operation):
         parameters = operation.get("parameters", [])
         unsafe = self.method in UNSAFE
-        codes = {401}  # any request may carry a wrong token
-        if "requestBody" in operation or any(p["in"] == "query" for p in parameters):
-            codes.add(400)
+        codes = {400, 401}  # any request may be malformed (config.api.RejectNullCharacters) or carry a wrong token
         if unsafe or not all(isinstance(p, OPEN_TO_READERS) for p in self.view.get_permissions()):
             codes.add(403)  # a refused permission, or CSRF for a session
         paginated = getattr(self.view, "pagination_class", None) is not None
@@ -106,6 +106,15 @@ class AutoSchema(openapi.AutoSchema):
         JSON is the one contract."""
         return ["application/json"]
 
+    def _get_filter_parameters(self):
+        # django-filter reads a blank value as "no filter", whatever the type.
+        parameters = super()._get_filter_parameters()
+        for parameter in parameters:
+            schema = parameter["schema"]
+            if schema.get("type") != "string" or {"format", "pattern", "enum"} & set(schema):
+                parameter["schema"] = {"anyOf": [schema, BLANK]}
+        return parameters
+
     def _map_model_field(self, model_field, direction):
         schema = super()._map_model_field(model_field, direction)
         if isinstance(model_field, models.SlugField) and model_field.allow_unicode:
@@ -130,10 +139,15 @@ class AutoSchema(openapi.AutoSchema):
         schema = super()._map_serializer_field(field, direction, bypass_extensions)
         if isinstance(field, serializers.SlugField) and field.allow_unicode:
             schema["pattern"] = UNICODE_SLUG_PATTERN
+        elif BLANK in schema.get("oneOf", ()):
+            # drf-spectacular writes "a value, or blank" as oneOf; a pattern
+            # that also matches "" makes "" match both, which oneOf forbids.
+            schema["anyOf"] = schema.pop("oneOf")
         elif isinstance(field, serializers.DecimalField) and schema.get("type") == "string":
             # drf-spectacular's pattern lets "" and "-" through, which DecimalField refuses.
             whole = f"{{1,{field.max_digits - field.decimal_places}}}" if field.max_digits else "+"
             fraction = f"{{1,{field.decimal_places}}}" if field.decimal_places else "+"
             sign = "" if field.min_value is not None and field.min_value >= 0 else "-?"
-            schema["pattern"] = rf"^{sign}\d{whole}(?:\.\d{fraction})?$"
+            optional = "?" if field.allow_null else ""  # "" reads as null then
+            schema["pattern"] = rf"^({sign}\d{whole}(?:\.\d{fraction})?){optional}$"
         return schema

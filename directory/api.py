@@ -84,7 +84,7 @@ _LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z]{4})?(-([A-Za-z]{2}|[0-9]{3
 
 
 @extend_schema_field({
-    "type": "string", "maxLength": 16,
+    "type": "string",  # no maxLength: surrounding spaces are trimmed first
     "pattern": r"^\s*([A-Za-z]{2,3}([-_][A-Za-z]{4})?([-_]([A-Za-z]{2}|[0-9]{3}))?)?\s*$",
 })
 class LanguageTagField(serializers.CharField):
@@ -167,7 +167,7 @@ class BusinessSerializer(serializers.ModelSerializer):
         error_messages={"invalid": "Use digits, spaces and + ( ) - only, e.g. +82 31 123 4567."},
     )
     verified = serializers.SerializerMethodField()
-    expires_at = serializers.DateTimeField(read_only=True)
+    expires_at = serializers.DateTimeField(read_only=True, allow_null=True)  # null until published
     is_expired = serializers.SerializerMethodField()
 
     class Meta:

@@ -58,9 +58,7 @@ def test_unicode_slugs_are_valid_path_parameters(schema, api, make_business):
 def test_every_operation_documents_the_errors_it_can_answer_with(schema):
     for path, method, operation in operations(schema):
         responses = operation["responses"]
-        assert "401" in responses, (method, path)
-        if "requestBody" in operation or any(p["in"] == "query" for p in operation.get("parameters", [])):
-            assert "400" in responses, (method, path)
+        assert {"400", "401"} <= set(responses), (method, path)
         if method != "GET":
             assert "403" in responses, (method, path)
             assert ("409" in responses) == (path != "/api/v1/auth/token/"), (method, path)
@@ -126,6 +124,6 @@ def run_schemathesis(url, token, tmp_path):
 def test_schemathesis_finds_no_failure(live_server, network, who, tmp_path):
     token, _ = Token.objects.get_or_create(user=network[who])
     result = run_schemathesis(live_server.url, token.key, tmp_path)
-    tail = result.stdout[-6000:]
-    assert result.returncode == 0, tail
+    report = result.stdout[result.stdout.find("FAILURES"):][:20000]
+    assert result.returncode == 0, report
     assert "No issues found" in result.stdout or "passed" in result.stdout.splitlines()[-1], tail
