@@ -106,6 +106,13 @@ class AutoSchema(openapi.AutoSchema):
         JSON is the one contract."""
         return ["application/json"]
 
+    def _insert_field_validators(self, field, schema):
+        super()._insert_field_validators(field, schema)
+        if BLANK in schema.get("oneOf", ()):
+            # drf-spectacular writes "a value, or blank" as oneOf; a pattern
+            # that also matches "" makes "" match both, which oneOf forbids.
+            schema["anyOf"] = schema.pop("oneOf")
+
     def _get_filter_parameters(self):
         # django-filter reads a blank value as "no filter", whatever the type.
         parameters = super()._get_filter_parameters()
@@ -139,10 +146,6 @@ class AutoSchema(openapi.AutoSchema):
         schema = super()._map_serializer_field(field, direction, bypass_extensions)
         if isinstance(field, serializers.SlugField) and field.allow_unicode:
             schema["pattern"] = UNICODE_SLUG_PATTERN
-        elif BLANK in schema.get("oneOf", ()):
-            # drf-spectacular writes "a value, or blank" as oneOf; a pattern
-            # that also matches "" makes "" match both, which oneOf forbids.
-            schema["anyOf"] = schema.pop("oneOf")
         elif isinstance(field, serializers.DecimalField) and schema.get("type") == "string":
             # drf-spectacular's pattern lets "" and "-" through, which DecimalField refuses.
             whole = f"{{1,{field.max_digits - field.decimal_places}}}" if field.max_digits else "+"
