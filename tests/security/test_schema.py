@@ -130,4 +130,4 @@ def test_schemathesis_finds_no_failure(live_server, network, who, tmp_path):
     result = run_schemathesis(live_server.url, token.key, tmp_path)
     report = result.stdout[result.stdout.find("FAILURES"):][:20000]
     assert result.returncode == 0, report
-    assert "No issues found" in result.stdout or "passed" in result.stdout.splitlines()[-1], tail
+    assert "Failures:" not in result.stdout, report
