@@ -10,7 +10,7 @@ POSTGRES_URL := $(shell bash tests/services/postgres.sh url)
 REDIS_TEST_URL := redis://127.0.0.1:$(or $(REDIS_PORT),63799)/15
 ELASTICSEARCH_TEST_URL := $(or $(ELASTICSEARCH_URL),http://127.0.0.1:$(or $(ELASTICSEARCH_PORT),9200))
 
-.PHONY: install demo test test-postgres test-sqlite services services-stop bench lock clean
+.PHONY: install demo test test-postgres test-sqlite security-scan services services-stop bench lock clean
 
 $(BIN)/.installed: requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' \
@@ -42,8 +42,21 @@ services-stop:
 	-bash tests/services/postgres.sh stop
 
 # Every test on PostgreSQL and Redis, then the embedded default (SQLite,
-# eager Celery) for the tests that exercise it.
-test: install services test-postgres test-sqlite
+# eager Celery) for the tests that exercise it, then the security scans.
+# (The schema checks, drf-spectacular's and schemathesis', are tests in
+# tests/security/test_schema.py.)
+test: install services test-postgres test-sqlite security-scan
+
+# bandit: medium severity and above in the project's code; pip-audit: known
+# vulnerabilities in the pinned dependencies. pip-audit fails on a known
+# vulnerability; a dependency it could not look up is listed, with a warning.
+security-scan:
+	$(BIN)/bandit -r config directory matching search --severity-level medium --quiet
+	mkdir -p var
+	$(BIN)/pip-audit --require-hashes --disable-pip -r requirements.lock --progress-spinner off 2>&1 \
+		| tee var/pip-audit.txt; test $${PIPESTATUS[0]} -eq 0
+	@if grep -q "could not be audited" var/pip-audit.txt; then \
+		echo "WARNING: pip-audit could not look up some dependencies (listed above); they were not audited."; fi
 
 test-postgres:
 	DATABASE_URL=$(POSTGRES_URL) REDIS_URL=$(REDIS_TEST_URL) EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend \

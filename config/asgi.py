@@ -4,3 +4,7 @@ from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 application = get_asgi_application()
+
+from config.deploy_checks import refuse_to_serve_insecurely  # noqa: E402  (needs the settings above)
+
+refuse_to_serve_insecurely()

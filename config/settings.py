@@ -20,7 +20,11 @@ env = environ.Env()
 if (BASE_DIR / ".env").exists():
     environ.Env.read_env(BASE_DIR / ".env")
 
-SECRET_KEY = env("DJANGO_SECRET_KEY", default="insecure-development-key-change-me")
+# The default lets a laptop run without configuration; config.deploy_checks
+# refuses to serve with it (or with an empty key) unless DEBUG is on, which
+# is why bandit's hard-coded-password finding does not apply.
+DEVELOPMENT_SECRET_KEY = "insecure-development-key-change-me"  # nosec B105
+SECRET_KEY = env("DJANGO_SECRET_KEY", default=DEVELOPMENT_SECRET_KEY)
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 
@@ -39,6 +43,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "allauth",
     "allauth.account",
+    "axes",
     "directory",
     "search",
     "matching",
@@ -48,6 +53,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # A lost database answers 503 with Retry-After (API and pages), not 500.
     "config.unavailable.DatabaseUnavailableMiddleware",
+    "config.api.RejectNullCharacters",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -57,6 +63,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, so it sees the outcome of every sign-in attempt the views made.
+    "config.login_lockout.LoginLockoutMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -96,6 +104,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "directory.User"
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses locked-out and concurrent attempts before a password is checked.
+    "config.login_lockout.LoginLockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
@@ -141,9 +151,42 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_ADAPTER = "directory.accounts.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Aurora Business Network] "
+# Sign-up is limited per address; sign-in failures are django-axes' business
+# (below), so allauth's own failure counter, which staff cannot clear, is off.
+ACCOUNT_RATE_LIMITS = {
+    "signup": env("SIGNUP_RATE", default="10/h/ip"),
+    "login_failed": False,
+}
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "me"
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
+
+# --- Sign-in lockout (django-axes) -----------------------------------------------
+
+# After this many wrong passwords for one account within the cool-off, every
+# sign-in to it (pages, API token, admin) answers 429 until the cool-off ends
+# or staff delete the attempt under Admin › Axes › Access attempts.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_USERNAME_CALLABLE = "config.login_lockout.account_key"
+AXES_LOCKOUT_CALLABLE = "config.login_lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+# Attempts refused during a lockout are not counted, so the count is the number
+# of passwords actually tried, and the cool-off runs from the last real one.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0) or None
+AXES_VERBOSE = False
+SILENCED_SYSTEM_CHECKS = [
+    # config.login_lockout.LoginLockoutMiddleware does axes.middleware.AxesMiddleware's
+    # job, for DRF requests too (whose lockout flag AxesMiddleware cannot see).
+    "axes.W002",
+    # Counted per account on purpose, whatever the address or browser: a firm's
+    # office behind one address must not lock its colleagues out. allauth's
+    # per-address limit on sign-in ("login", 30 a minute) slows spraying.
+    "axes.W006",
+]
 
 # --- The network -----------------------------------------------------------
 
@@ -263,6 +306,12 @@ EMAIL_BACKEND = env(
 )
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Aurora Business Network <network@localhost>")
 
+# --- Cache ---------------------------------------------------------------------
+
+# Throttle counters and sign-in claims live here: give every web process the
+# same one in production (CACHE_URL=redis://host:6379/1); the default is per process.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
 # --- API -----------------------------------------------------------------------
 
 REST_FRAMEWORK = {
@@ -273,9 +322,16 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "config.api.Pagination",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "config.schema.AutoSchema",
     "EXCEPTION_HANDLER": "config.api.exception_handler",
     "PAGE_SIZE": 20,
+    # Rates for the throttles in config.throttling ("20/minute", "100/hour").
+    # The directory page shares "search" with the API.
+    "DEFAULT_THROTTLE_RATES": {
+        "search": env("SEARCH_RATE", default="60/minute"),
+        "introduction_requests": env("INTRODUCTION_REQUEST_RATE", default="20/hour"),
+    },
+    "NUM_PROXIES": env.int("TRUSTED_PROXY_COUNT", default=0) or None,
 }
 
 SPECTACULAR_SETTINGS = {
@@ -286,7 +342,12 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # What a client sends and what it gets back differ (required, read-only, blank).
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Two models have a status; name each set of choices after its model.
     "ENUM_NAME_OVERRIDES": {
+        "BusinessStatusEnum": "directory.models.Business.Status",
+        "IntroductionStatusEnum": "matching.models.Introduction.Status",
         "ProfileFlagStatusEnum": "directory.models.ProfileFlag.Status",
         "ProfileFlagReasonEnum": "directory.models.ProfileFlag.Reason",
     },
@@ -305,3 +366,7 @@ LOGGING = {
 }
 
 SESSION_COOKIE_AGE = int(timedelta(days=14).total_seconds())
+
+# The production guard: `check --deploy` and the WSGI/ASGI entry points refuse
+# the development key (see config.deploy_checks).
+import config.deploy_checks  # noqa: E402,F401

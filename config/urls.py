@@ -1,8 +1,10 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from config.api import api_not_found
+from config.throttling import IntroductionRequestThrottle, SearchThrottle, allauth_too_many_requests, throttled_page
 from directory import views as directory_views
 from matching import views as matching_views
 from search import views as search_views
@@ -14,6 +16,9 @@ urlpatterns = [
     path("api/v1/", include("matching.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    # Last of the API: an address no endpoint matched (ending in "/", so
+    # APPEND_SLASH still redirects one that lacks it).
+    re_path(r"^api/.*/$", api_not_found),
     path("i18n/setlang/", directory_views.set_language, name="set_language"),
 ]
 
@@ -21,9 +26,11 @@ urlpatterns = [
 # redirects to the visitor's language, from their cookie or Accept-Language.
 urlpatterns += i18n_patterns(
     path("", directory_views.home, name="home"),
-    path("directory/", search_views.directory, name="directory"),
+    # The page shares the API's throttles: same work, same limits.
+    path("directory/", throttled_page(SearchThrottle)(search_views.directory), name="directory"),
     path("b/<str:slug>/", directory_views.profile, name="profile"),
-    path("b/<str:slug>/request-introduction/", matching_views.request_introduction, name="request-introduction"),
+    path("b/<str:slug>/request-introduction/",
+         throttled_page(IntroductionRequestThrottle)(matching_views.request_introduction), name="request-introduction"),
     path("b/<str:slug>/report/", directory_views.report_profile, name="report-profile"),
     path("cities/<slug:slug>/", directory_views.city, name="city"),
     # A firm's own desk.
@@ -48,3 +55,7 @@ urlpatterns += i18n_patterns(
     path("staff/metrics/", matching_views.metrics, name="metrics"),
     path("accounts/", include("allauth.urls")),
 )
+
+
+# allauth's rate limits (sign-up) answer with ROOT_URLCONF.handler429.
+handler429 = allauth_too_many_requests

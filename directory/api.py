@@ -10,7 +10,9 @@ from datetime import date
 import django_filters
 from django.db.models import Q
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter, extend_schema, extend_schema_field, extend_schema_serializer, inline_serializer,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -83,6 +85,10 @@ class CityField(serializers.Field):
 _LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z]{4})?(-([A-Za-z]{2}|[0-9]{3}))?$")
 
 
+@extend_schema_field({
+    "type": "string",  # no maxLength: surrounding spaces are trimmed first
+    "pattern": r"^\s*([A-Za-z]{2,3}([-_][A-Za-z]{4})?([-_]([A-Za-z]{2}|[0-9]{3}))?)?\s*$",
+})
 class LanguageTagField(serializers.CharField):
     """A BCP 47 language tag (language, optional script and region), in its
     canonical case: "zh-hant" becomes "zh-Hant", "es-mx" becomes "es-MX"."""
@@ -176,7 +182,7 @@ class BusinessSerializer(serializers.ModelSerializer):
         error_messages={"invalid": "Use digits, spaces and + ( ) - only, e.g. +82 31 123 4567."},
     )
     verified = serializers.SerializerMethodField()
-    expires_at = serializers.DateTimeField(read_only=True)
+    expires_at = serializers.DateTimeField(read_only=True, allow_null=True)  # null until published
     is_expired = serializers.SerializerMethodField()
     pending_changes = serializers.SerializerMethodField(
         help_text="Changes to the name, city, offers or needs waiting for a moderator; the published "
@@ -344,6 +350,7 @@ class BusinessFilter(django_filters.FilterSet):
         return queryset.filter(Q(description_language__istartswith=value) | Q(pk__in=spoken))
 
 
+@extend_schema_serializer(component_name="ModerationReason")  # matching has a Reason too
 class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
 

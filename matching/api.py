@@ -5,13 +5,17 @@ from django.db.models import Q
 import csv
 
 from django.http import HttpResponse
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_serializer, inline_serializer,
+)
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAdminUser, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.throttling import IntroductionRequestThrottle
 from directory import selectors as directory_selectors
 from directory.models import Business, City
 
@@ -31,6 +35,7 @@ class IntroducedBusinessSerializer(serializers.Serializer):
         return {"name": city.name, "slug": city.slug, "country": city.country, "relationship": city.relationship}
 
 
+@extend_schema_serializer(component_name="MatchReason")  # directory has a Reason too
 class ReasonSerializer(serializers.Serializer):
     code = serializers.CharField()
     text = serializers.CharField()
@@ -98,8 +103,8 @@ class IntroductionFilter(django_filters.FilterSet):
     city_pair = django_filters.CharFilter(
         method="filter_city_pair", help_text="Two city slugs joined by a comma, either order: aurora,seongnam."
     )
-    min_score = django_filters.NumberFilter(field_name="score", lookup_expr="gte")
-    max_score = django_filters.NumberFilter(field_name="score", lookup_expr="lte")
+    min_score = django_filters.NumberFilter(field_name="score", lookup_expr="gte", min_value=0, max_value=1)
+    max_score = django_filters.NumberFilter(field_name="score", lookup_expr="lte", min_value=0, max_value=1)
     ordering = django_filters.OrderingFilter(fields=("score", "created_at", "updated_at"))
 
     class Meta:
@@ -168,6 +173,7 @@ class IntroductionViewSet(viewsets.ReadOnlyModelViewSet):
 
     filterset_class = IntroductionFilter
     permission_classes = [IsAuthenticated]
+    throttle_classes = [IntroductionRequestThrottle]  # on `create` only
 
     def get_queryset(self):
         return selectors.visible_introductions(viewer=self.viewer)
@@ -243,13 +249,20 @@ class IntroductionViewSet(viewsets.ReadOnlyModelViewSet):
         return self._transition(introductions.record_outcome, OutcomeSerializer)
 
 
+class InboxItemSerializer(IntroductionSerializer):
+    awaiting_your_answer = serializers.BooleanField()
+
+    class Meta(IntroductionSerializer.Meta):
+        fields = IntroductionSerializer.Meta.fields + ["awaiting_your_answer"]
+
+
 class InboxView(APIView):
     """The signed-in user's introductions that are theirs to see, those
     awaiting their answer first."""
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses=IntroductionSerializer(many=True))
+    @extend_schema(responses=inline_serializer("Inbox", {"results": InboxItemSerializer(many=True)}))
     def get(self, request):
         viewer = directory_selectors.viewer_for(request.user)
         introductions = selectors.inbox(viewer=viewer)
@@ -259,15 +272,45 @@ class InboxView(APIView):
         return Response({"results": data})
 
 
+class FunnelRowSerializer(serializers.Serializer):
+    """One city pair in one month (of creation) of the funnel."""
+
+    city_pair = serializers.CharField(help_text="Two city slugs, sorted, joined by a comma.")
+    month = serializers.CharField(help_text="YYYY-MM")
+    proposed = serializers.IntegerField()
+    approved = serializers.IntegerField()
+    accepted = serializers.IntegerField(help_text="At least one firm accepted.")
+    introduced = serializers.IntegerField()
+    met = serializers.IntegerField(help_text="Any outcome beyond no fit: met, negotiating, deal.")
+    deal = serializers.IntegerField()
+    acceptance_rate = serializers.FloatField(allow_null=True, help_text="Introduced over approved.")
+    median_days_to_approval = serializers.FloatField(allow_null=True)
+    median_days_to_introduction = serializers.FloatField(allow_null=True)
+    median_days_to_outcome = serializers.FloatField(allow_null=True)
+
+
+class FunnelSerializer(serializers.Serializer):
+    results = FunnelRowSerializer(many=True)
+
+
 class FunnelView(APIView):
     """Staff: the introduction funnel by city pair and month (`?export=csv` for a spreadsheet)."""
 
     permission_classes = [IsAdminUser]
 
-    @extend_schema(parameters=[OpenApiParameter("export", str, enum=["csv"])])
+    @extend_schema(
+        parameters=[OpenApiParameter("export", str, enum=["csv"], description="csv: the same rows as a spreadsheet.")],
+        responses={
+            (200, "application/json"): FunnelSerializer,
+            (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="With ?export=csv: one row per city pair and month."),
+        },
+    )
     def get(self, request):
+        export = request.query_params.get("export")
+        if export not in (None, "csv"):
+            raise serializers.ValidationError({"export": ["Use export=csv, or leave it out for JSON."]})
         rows = selectors.introduction_funnel()
-        if request.query_params.get("export") == "csv":
+        if export == "csv":
             response = HttpResponse(content_type="text/csv; charset=utf-8")
             response["Content-Disposition"] = 'attachment; filename="introduction-funnel.csv"'
             columns = ["city_pair", "month", *selectors.FUNNEL_STAGES, "acceptance_rate",

@@ -7,6 +7,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.throttling import SearchThrottle
 from directory.api import BusinessSerializer, LanguageTagField
 from directory.models import Business, City
 
@@ -65,6 +66,8 @@ class SearchView(APIView):
     """Full-text and faceted search over published profiles, in every language
     of the network. Contact details are never part of a result."""
 
+    throttle_classes = [SearchThrottle]
+
     @extend_schema(
         parameters=[SearchParams],
         responses=inline_serializer("SearchResponse", {
@@ -91,6 +94,8 @@ class SearchView(APIView):
 
 class SuggestView(APIView):
     """Autocomplete: business names by prefix and HS / NAICS entries by words."""
+
+    throttle_classes = [SearchThrottle]
 
     @extend_schema(
         parameters=[OpenApiParameter("q", str)],

@@ -14,6 +14,15 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def empty_cache():
+    """Throttle counters, rate limits and sign-in claims live in the cache
+    (per process in tests): each test starts without the last one's."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def seeded_cities(request):
     """The partner cities the migrations seed. A transactional test flushes the
     database; once a live server has run, the serialized copy does not always

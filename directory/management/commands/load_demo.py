@@ -52,18 +52,25 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def _accounts(self):
+        """Create the demo accounts that are missing. An account that exists is
+        left as it is: re-running the command (or running it by mistake on a
+        real site) must never reset a password or grant staff rights."""
         User = get_user_model()
         for username, password, is_staff, role in ACCOUNTS:
-            user, _ = User.objects.get_or_create(username=username)
-            user.is_staff = user.is_superuser = is_staff
-            user.email = f"{username}@aurora-network.example"
-            user.set_password(password)
-            user.save()
-            # Demo addresses count as verified, so the accounts sign in at once.
-            EmailAddress.objects.update_or_create(
-                user=user, email=user.email, defaults={"verified": True, "primary": True}
-            )
-            self.stdout.write(f"  {role:45} username {username:10} password {password}")
+            user = User.objects.filter(username=username).first()
+            if user is None:
+                email = f"{username}@aurora-network.example"
+                user = User.objects.create_user(
+                    username=username, email=email, password=password, is_staff=is_staff, is_superuser=is_staff
+                )
+                # Demo addresses count as verified, so the accounts sign in at once.
+                EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+                if username == "volunteer":
+                    user.volunteer_cities.set(City.objects.filter(slug="seongnam"))
+            if user.check_password(password):
+                self.stdout.write(f"  {role:45} username {username:10} password {password}")
+            else:
+                self.stdout.write(f"  {role:45} username {username:10} (existing account; password left unchanged)")
         staff = User.objects.get(username="staff")
         for username, firms in (
             ("owner", Business.objects.filter(city__relationship=City.Relationship.HOME)),
@@ -72,4 +79,3 @@ class Command(BaseCommand):
             firm = firms.order_by("external_id").first()
             if firm and firm.owner_id is None:
                 services.assign_owner(actor=staff, business=firm, owner=User.objects.get(username=username))
-        User.objects.get(username="volunteer").volunteer_cities.set(City.objects.filter(slug="seongnam"))
