@@ -77,5 +77,5 @@ def exception_handler(exc, context):
     return drf_exception_handler(exc, context)
 
 
-# matching.services.RateLimited counts a firm's requests over the last day.
+# matching.introductions.RateLimited counts a firm's requests over the last day.
 RATE_LIMIT_WINDOW_SECONDS = 24 * 60 * 60

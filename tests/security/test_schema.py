@@ -13,7 +13,7 @@ from django.core.management import call_command
 from rest_framework.authtoken.models import Token
 
 from directory.models import Business, City, User
-from matching import services as matching_services
+from matching import introductions as matching_introductions
 from search import outbox
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -103,9 +103,9 @@ def network(settings):
     mine = Business.objects.get(owner=owner)
     partners = Business.objects.public().exclude(city=mine.city).order_by("slug")[:3]
     for partner in partners:
-        introduction = matching_services.request_introduction(actor=owner, target=partner, message="Hello")
+        introduction = matching_introductions.request_introduction(actor=owner, target=partner, message="Hello")
         if partner != partners[0]:
-            matching_services.approve_introduction(actor=staff, introduction=introduction)
+            matching_introductions.approve_introduction(actor=staff, introduction=introduction)
     assert City.objects.count() >= 8
     return {"staff": staff, "firm": owner}
 
