@@ -135,20 +135,22 @@ def test_an_older_document_arriving_last_never_replaces_the_newer_one(es, networ
 def test_a_profile_deleted_during_a_rebuild_is_not_in_the_new_index(es, network, staff):
     sync(es)
     first = Business.objects.public().order_by("pk").first()
+    doomed = first.pk
 
     class DeleteWhileLoading:
-        """Called after each bulk chunk; the first chunk holds `first`, which
-        staff then delete, the outbox draining to the live alias as a worker would."""
+        """Called after each bulk chunk; the first chunk holds the first firm,
+        which staff then delete, the outbox draining to the live alias as a
+        worker would."""
 
         def advance(self, n):
-            if Business.objects.filter(pk=first.pk).exists():
+            if Business.objects.filter(pk=doomed).exists():
                 services.delete_business(actor=staff, business=first)
                 outbox.drain(backend=es)
 
     report = es.rebuild(progress=DeleteWhileLoading(), chunk_size=2)
     assert es.status()["alias_target"] == [report["index"]]
-    assert not Business.objects.filter(pk=first.pk).exists()
-    assert not es.client.exists(index=report["index"], id=first.pk)
+    assert not Business.objects.filter(pk=doomed).exists()
+    assert not es.client.exists(index=report["index"], id=doomed)
     assert es.search(SearchQuery(page_size=50)).total == 8
     assert es.reconcile() == {"missing": [], "extra": [], "stale": []}
 
