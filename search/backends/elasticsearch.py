@@ -302,7 +302,6 @@ class ElasticsearchBackend(BaseSearchBackend):
         self._repair(self._drift(new_index), new_index)
         for index in old:
             self.client.indices.delete(index=index, ignore_unavailable=True)
-        self.client.indices.refresh(index=new_index)
         return {"index": new_index, "documents": loaded, "replaced": old}
 
     def indexed_versions(self, index=None):
@@ -315,8 +314,9 @@ class ElasticsearchBackend(BaseSearchBackend):
         return versions
 
     def _drift(self, index):
-        """Ids the index holds but should not (missing from the public
-        directory), lacks, or holds in an older state than the database."""
+        """Ids the index holds but should not ("extra": not in the public
+        directory), lacks ("missing"), or holds in another state than the
+        database ("stale": another update time or version)."""
         self.client.indices.refresh(index=index)
         indexed = self.indexed_versions(index)
         expected = {
