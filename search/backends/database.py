@@ -94,29 +94,30 @@ class DatabaseBackend(BaseSearchBackend):
         return (f"SELECT DISTINCT business_id AS id, {CODE_MATCH_SCORE} AS score FROM {TERMS} "
                 f"WHERE {' OR '.join(conditions)}", params)
 
-    def _match_sqls(self, parsed):
-        return [sql for sql in (self._text_sql(parsed), self._code_sql(parsed)) if sql is not None]
+    def _matched(self, parsed):
+        """(SQL, params) of a WITH clause naming `matched (id, score)`: one row
+        per text match and one per code match. Materialized, so the full-text
+        search runs once per statement however the planner joins it, and
+        SQLite keeps bm25() in a full-text query of its own."""
+        parts = [sql for sql in (self._text_sql(parsed), self._code_sql(parsed)) if sql is not None]
+        union = " UNION ALL ".join(sql for sql, _ in parts)
+        return f"WITH matched (id, score) AS MATERIALIZED ({union}) ", [p for _, params in parts for p in params]
 
     def _matches(self, parsed):
-        """A condition on businesses: their words match the query, or a code it names."""
-        condition = Q()
-        for sql, params in self._match_sqls(parsed):
-            condition |= Q(pk__in=RawSQL(f"SELECT id FROM ({sql}) AS matched", params))
-        return condition
+        """A condition on businesses: their words match the query, or a code it names.
+        One IN (…) rather than two OR-ed, so PostgreSQL can make it a semi-join."""
+        matched, params = self._matched(parsed)
+        return Q(pk__in=RawSQL(f"{matched}SELECT id FROM matched", params))
 
     def _scored_page(self, filtered, parsed, *, offset, limit):
         """One page of (business id, score) among the filtered businesses, best
         first: a text match's score plus CODE_MATCH_SCORE for a code match."""
-        sqls = self._match_sqls(parsed)
-        union = " UNION ALL ".join(sql for sql, _ in sqls)
+        matched, params = self._matched(parsed)
         filtered_sql, filtered_params = filtered.values("pk").query.sql_with_params()
-        # Materialized, so SQLite keeps bm25() in the full-text query of its own.
-        sql = (f"WITH matched (id, score) AS MATERIALIZED ({union}) "
-               f"SELECT id, SUM(score) AS total FROM matched WHERE id IN ({filtered_sql}) "
+        sql = (f"{matched}SELECT id, SUM(score) AS total FROM matched WHERE id IN ({filtered_sql}) "
                "GROUP BY id ORDER BY total DESC, id LIMIT %s OFFSET %s")
-        params = [p for _, sql_params in sqls for p in sql_params] + list(filtered_params) + [limit, offset]
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            cursor.execute(sql, [*params, *filtered_params, limit, offset])
             return [(pk, float(score)) for pk, score in cursor.fetchall()]
 
     # --- facets -------------------------------------------------------------------
