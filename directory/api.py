@@ -11,7 +11,8 @@ import django_filters
 from django.db.models import Q
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
-    OpenApiParameter, extend_schema, extend_schema_field, extend_schema_serializer, inline_serializer,
+    OpenApiParameter, extend_schema, extend_schema_field, extend_schema_serializer, extend_schema_view,
+    inline_serializer,
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -22,6 +23,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.api import Pagination
+from search.filters import FILTER_NAMES, BusinessFilters, filter_businesses
 
 from . import selectors, services, taxonomy
 from .models import Business, City
@@ -303,16 +305,45 @@ class BusinessImportSerializer(BusinessSerializer):
         read_only_fields = [f for f in BusinessSerializer.Meta.read_only_fields if f not in ("external_id", "status")]
 
 
+class CodePrefixField(serializers.CharField):
+    """A taxonomy code prefix (33, 8708, 870830), dots and spaces allowed."""
+
+    def to_internal_value(self, data):
+        value = re.sub(r"[\s.\-]", "", super().to_internal_value(data))
+        if value and (not value.isdigit() or len(value) > 6):
+            raise serializers.ValidationError("Give a code prefix of 2 to 6 digits, such as 8708.")
+        return value
+
+
+class BusinessFilterParams(serializers.Serializer):
+    """The business filters (search/filters.py) as query parameters: the same
+    names and rules for GET /businesses/, the search API and the search page."""
+
+    city = serializers.CharField(max_length=500, required=False, allow_blank=True, default="",
+                                 help_text="City slug (comma-separated for several).")
+    country = serializers.RegexField(r"^[A-Za-z]{2}$", required=False, allow_blank=True, default="",
+                                     help_text="ISO 3166-1 alpha-2.")
+    relationship = serializers.ChoiceField(choices=City.Relationship.choices, required=False, allow_blank=True, default="")
+    naics = CodePrefixField(required=False, allow_blank=True, default="",
+                            help_text="NAICS code prefix (33, 3363, 336340).")
+    offers = CodePrefixField(required=False, allow_blank=True, default="",
+                             help_text="HS code prefix the firm offers (87, 8708, 870830).")
+    seeks = CodePrefixField(required=False, allow_blank=True, default="", help_text="HS code prefix the firm seeks.")
+    trade_role = serializers.ChoiceField(choices=Business.TradeRole.choices, required=False, allow_blank=True, default="")
+    language = LanguageTagField(required=False, allow_blank=True, default="",
+                                help_text="Language spoken or written (en, ko, zh).")
+    verified = serializers.BooleanField(required=False, allow_null=True, default=None)
+
+    def filters(self):
+        data = {name: self.validated_data[name] for name in FILTER_NAMES}
+        data["city"] = [slug.strip() for slug in data["city"].split(",") if slug.strip()]
+        return BusinessFilters(**data)
+
+
 class BusinessFilter(django_filters.FilterSet):
-    city = django_filters.CharFilter(method="filter_city", help_text="City slug (comma-separated for several).")
-    country = django_filters.CharFilter(method="filter_country", help_text="ISO 3166-1 alpha-2.")
-    relationship = django_filters.ChoiceFilter(field_name="city__relationship", choices=City.Relationship.choices)
-    naics = django_filters.CharFilter(method="filter_code", help_text="NAICS code prefix (33, 3363, 336340).")
-    offers = django_filters.CharFilter(method="filter_code", help_text="HS code prefix the firm offers (87, 8708, 870830).")
-    seeks = django_filters.CharFilter(method="filter_code", help_text="HS code prefix the firm seeks.")
-    trade_role = django_filters.ChoiceFilter(method="filter_term", choices=Business.TradeRole.choices)
-    language = django_filters.CharFilter(method="filter_language", help_text="Language spoken or written (en, ko, zh).")
-    verified = django_filters.ChoiceFilter(method="filter_verified", choices=[("true", "true"), ("false", "false")])
+    """The listing's own filters; the business filters shared with search are
+    applied by BusinessViewSet.filter_queryset."""
+
     updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
     status = django_filters.ChoiceFilter(choices=Business.Status.choices)
     pending_changes = django_filters.BooleanFilter(
@@ -324,30 +355,6 @@ class BusinessFilter(django_filters.FilterSet):
     class Meta:
         model = Business
         fields = []
-
-    def filter_city(self, queryset, name, value):
-        slugs = [v.strip() for v in value.split(",") if v.strip()]
-        return queryset.filter(city__slug__in=slugs)
-
-    def filter_country(self, queryset, name, value):
-        return queryset.filter(city__country=value.strip().upper())
-
-    def filter_code(self, queryset, name, value):
-        code = re.sub(r"[\s.\-]", "", value)
-        if not code.isdigit() or len(code) > 6:
-            raise serializers.ValidationError({name: "Give a code prefix of 2 to 6 digits, such as 8708."})
-        return selectors.with_term(queryset, kind=name, prefix=code)
-
-    def filter_term(self, queryset, name, value):
-        return selectors.with_term(queryset, kind=name, prefix=value)
-
-    def filter_verified(self, queryset, name, value):
-        return queryset.filter(verified_at__isnull=value != "true")
-
-    def filter_language(self, queryset, name, value):
-        value = value.strip()
-        spoken = selectors.with_term(Business.objects.all(), kind="language", prefix=value).values("pk")
-        return queryset.filter(Q(description_language__istartswith=value) | Q(pk__in=spoken))
 
 
 @extend_schema_serializer(component_name="ModerationReason")  # matching has a Reason too
@@ -420,6 +427,7 @@ class ProfileFlagFilter(django_filters.FilterSet):
         return queryset.filter(Q(business__slug=value) | Q(other__slug=value))
 
 
+@extend_schema_view(list=extend_schema(parameters=[BusinessFilterParams]))
 class BusinessViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Business profiles. Anyone may read published, current profiles; firms
     create and edit their own; staff and city volunteers moderate."""
@@ -441,6 +449,11 @@ class BusinessViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "viewer": self.viewer}
+
+    def filter_queryset(self, queryset):
+        params = BusinessFilterParams(data=self.request.query_params)
+        params.is_valid(raise_exception=True)
+        return filter_businesses(super().filter_queryset(queryset), filters=params.filters())
 
     def perform_create(self, serializer):
         serializer.instance = services.create_business(actor=self.request.user, data=serializer.validated_data)

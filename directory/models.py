@@ -63,6 +63,23 @@ class BusinessQuerySet(models.QuerySet):
         return self.filter(status=Business.Status.PUBLISHED).fresh(now)
 
 
+class SearchVersionField(models.BigIntegerField):
+    """A per-profile counter that only search.indexing moves, with an UPDATE of
+    the column to itself plus one, in the transaction of each change.
+
+    `save()` writes every field, so an instance read before someone else's
+    change would write an older number back, and the search index, which
+    keeps the highest version it has seen, would then ignore the next
+    changes. Saving an existing row therefore leaves this column as the
+    database has it.
+    """
+
+    def pre_save(self, model_instance, add):
+        if add:
+            return super().pre_save(model_instance, add)
+        return models.F(self.attname)
+
+
 class Business(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -133,6 +150,10 @@ class Business(models.Model):
     # Set when the firm's only owner deleted their account: the profile stays
     # archived for the other firms' introduction history, its private fields gone.
     erased_at = models.DateTimeField(null=True, blank=True)
+    # Ordered like the commits that changed the profile: the row lock the
+    # increment takes makes a later transaction wait for an earlier one. Search
+    # documents carry it, so an older state never replaces a newer one.
+    search_version = SearchVersionField(default=0, editable=False)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)

@@ -1,6 +1,6 @@
 """The search API: parse the parameters, ask search.selectors, render."""
 
-import re
+from dataclasses import asdict
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
@@ -8,42 +8,23 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.throttling import SearchThrottle
-from directory.api import BusinessSerializer, LanguageTagField
-from directory.models import Business, City
+from directory.api import BusinessFilterParams, BusinessSerializer
 
 from . import selectors
 from .query import SearchQuery
 
 
-class CodePrefixField(serializers.CharField):
-    def to_internal_value(self, data):
-        value = re.sub(r"[\s.\-]", "", super().to_internal_value(data))
-        if value and (not value.isdigit() or len(value) > 6):
-            raise serializers.ValidationError("Give a code prefix of 2 to 6 digits, such as 8708.")
-        return value
-
-
-class SearchParams(serializers.Serializer):
+class SearchParams(BusinessFilterParams):
     q = serializers.CharField(max_length=500, required=False, allow_blank=True, default="", trim_whitespace=True)
-    city = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
-    country = serializers.RegexField(r"^[A-Za-z]{2}$", required=False, allow_blank=True, default="")
-    relationship = serializers.ChoiceField(choices=City.Relationship.choices, required=False, allow_blank=True, default="")
-    naics = CodePrefixField(required=False, allow_blank=True, default="")
-    offers = CodePrefixField(required=False, allow_blank=True, default="")
-    seeks = CodePrefixField(required=False, allow_blank=True, default="")
-    trade_role = serializers.ChoiceField(choices=Business.TradeRole.choices, required=False, allow_blank=True, default="")
-    language = LanguageTagField(required=False, allow_blank=True, default="")
-    verified = serializers.BooleanField(required=False, allow_null=True, default=None)
     page = serializers.IntegerField(min_value=1, max_value=10_000, required=False, default=1)
     page_size = serializers.IntegerField(min_value=1, required=False, default=20)
 
     def to_query(self):
-        data = dict(self.validated_data)
         return SearchQuery(
-            text=data.pop("q"),
-            city=[slug.strip() for slug in data.pop("city").split(",") if slug.strip()],
-            page_size=min(data.pop("page_size"), 200),
-            **data,
+            **asdict(self.filters()),
+            text=self.validated_data["q"],
+            page=self.validated_data["page"],
+            page_size=min(self.validated_data["page_size"], 200),
         )
 
 

@@ -1,12 +1,14 @@
 """How a change to a profile reaches the search indexes.
 
 `business_changed()` is called by directory.services inside the transaction
-that changed the profile. It does two things, both in that transaction:
+that changed the profile. It does three things, all in that transaction:
 
-1. rewrites the database backend's entry (SearchEntry, plus PostgreSQL's
+1. moves the profile's search version on, so every index can tell a newer
+   state of the profile from an older one that arrives late;
+2. rewrites the database backend's entry (SearchEntry, plus PostgreSQL's
    tsvector or SQLite's FTS5 row), so the database search is never stale and
    is a faithful fallback whenever Elasticsearch is away;
-2. writes an outbox row for Elasticsearch, drained by a Celery task after
+3. writes an outbox row for Elasticsearch, drained by a Celery task after
    commit (and every minute by beat). If Redis or Elasticsearch is down the
    row waits; the write itself never fails because of them.
 """
@@ -14,14 +16,20 @@ that changed the profile. It does two things, both in that transaction:
 import logging
 
 from django.db import connection, transaction
+from django.db.models import F
+
+from directory.models import Business
 
 from . import analysis
-from .models import OutboxEntry, SearchEntry
+from .models import OutboxEntry
 
 logger = logging.getLogger(__name__)
 
 
 def business_changed(business):
+    """Call inside the transaction that changed the profile (see above)."""
+    bump_versions([business.pk])
+    business.search_version = Business.objects.values_list("search_version", flat=True).get(pk=business.pk)
     write_entries([business])
     OutboxEntry.objects.create(business_id=business.pk)
     # One drain after the commit is enough however many profiles the
@@ -29,6 +37,17 @@ def business_changed(business):
     pending = getattr(connection, "run_on_commit", [])
     if not any(callback[1] is schedule_drain for callback in pending):
         transaction.on_commit(schedule_drain, robust=True)
+
+
+def bump_versions(business_ids):
+    """Move these profiles' search versions on, in the caller's transaction.
+
+    The increment locks the row until commit, so of two transactions changing
+    one profile the later one reads the earlier one's number and goes past it:
+    versions are ordered like commits, which is what lets the index refuse an
+    older document that arrives late.
+    """
+    Business.objects.filter(pk__in=business_ids).update(search_version=F("search_version") + 1)
 
 
 def business_deleted(business_id):
@@ -63,31 +82,40 @@ def entry_tokens(business):
     return name, trade, body
 
 
+_UPSERT_ENTRY = (
+    "INSERT INTO search_searchentry (business_id, version, name_tokens, trade_tokens, body_tokens, vector) "
+    "VALUES (%s, %s, %s, %s, %s, {vector}) "
+    "ON CONFLICT (business_id) DO UPDATE SET version = excluded.version, name_tokens = excluded.name_tokens, "
+    "trade_tokens = excluded.trade_tokens, body_tokens = excluded.body_tokens, vector = excluded.vector "
+    # An entry made from an older state of the profile never replaces a newer one.
+    "WHERE search_searchentry.version <= excluded.version "
+    "RETURNING business_id"
+)
+_POSTGRES_VECTOR = (
+    "setweight(array_to_tsvector(%s::text[]), 'A') || setweight(array_to_tsvector(%s::text[]), 'B') || "
+    "setweight(array_to_tsvector(%s::text[]), 'C')"
+)
+
+
 def write_entries(businesses):
-    """Rewrite the database backend's entries for these businesses."""
-    rows = []
-    for business in businesses:
-        name, trade, body = entry_tokens(business)
-        rows.append((business.pk, name, trade, body))
-    for pk, name, trade, body in rows:
-        SearchEntry.objects.update_or_create(
-            business_id=pk,
-            defaults={"name_tokens": " ".join(name), "trade_tokens": " ".join(trade), "body_tokens": " ".join(body)},
-        )
+    """Rewrite the database backend's entries for these businesses, each only
+    if it was made from the same or a newer version than the one it replaces.
+    Returns the ids whose entries were written."""
+    postgres = connection.vendor == "postgresql"
+    sql = _UPSERT_ENTRY.format(vector=_POSTGRES_VECTOR if postgres else "NULL")
+    written = []
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            for pk, name, trade, body in rows:
-                cursor.execute(
-                    "UPDATE search_searchentry SET vector = "
-                    "setweight(array_to_tsvector(%s::text[]), 'A') || "
-                    "setweight(array_to_tsvector(%s::text[]), 'B') || "
-                    "setweight(array_to_tsvector(%s::text[]), 'C') WHERE business_id = %s",
-                    [name, trade, body, pk],
-                )
-        elif connection.vendor == "sqlite":
-            for pk, name, trade, body in rows:
-                cursor.execute("DELETE FROM search_fts WHERE rowid = %s", [pk])
+        for business in businesses:
+            name, trade, body = entry_tokens(business)
+            params = [business.pk, business.search_version, " ".join(name), " ".join(trade), " ".join(body)]
+            cursor.execute(sql, params + ([name, trade, body] if postgres else []))
+            if cursor.fetchone() is None:
+                continue
+            written.append(business.pk)
+            if connection.vendor == "sqlite":
+                cursor.execute("DELETE FROM search_fts WHERE rowid = %s", [business.pk])
                 cursor.execute(
                     "INSERT INTO search_fts (rowid, name, trade, body) VALUES (%s, %s, %s, %s)",
-                    [pk, " ".join(name), " ".join(trade), " ".join(body)],
+                    [business.pk, " ".join(name), " ".join(trade), " ".join(body)],
                 )
+    return written

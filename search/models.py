@@ -18,6 +18,9 @@ class SearchEntry(models.Model):
     trade_tokens = models.TextField(blank=True)  # what it offers and seeks, in words
     body_tokens = models.TextField(blank=True)  # description, city, certifications
     vector = SearchVectorField(null=True)  # PostgreSQL only; its GIN index is made by a migration
+    # The business's search_version these tokens were made from: an entry is
+    # only ever replaced by one made from the same or a newer state.
+    version = models.BigIntegerField(default=0)
 
 
 class OutboxEntry(models.Model):

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from directory.models import Business
 
+from . import indexing
 from .backends import get_search_backend
 from .models import OutboxEntry
 
@@ -49,8 +50,12 @@ def queue_lapsed(*, now=None, window_days=30):
     window covers missed days."""
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.PROFILE_FRESHNESS_DAYS)
-    lapsed = Business.objects.filter(
-        status=Business.Status.PUBLISHED, confirmed_at__lt=cutoff, confirmed_at__gte=cutoff - timedelta(days=window_days)
-    ).values_list("pk", flat=True)
-    OutboxEntry.objects.bulk_create([OutboxEntry(business_id=pk) for pk in lapsed])
+    with transaction.atomic():
+        lapsed = list(Business.objects.filter(
+            status=Business.Status.PUBLISHED, confirmed_at__lt=cutoff, confirmed_at__gte=cutoff - timedelta(days=window_days)
+        ).values_list("pk", flat=True))
+        # Lapsing changes no field, but the deletion is a newer state of the
+        # profile than the document the index holds.
+        indexing.bump_versions(lapsed)
+        OutboxEntry.objects.bulk_create([OutboxEntry(business_id=pk) for pk in lapsed])
     return len(lapsed)

@@ -17,6 +17,7 @@ from directory import taxonomy
 from directory.models import Business, City
 
 from . import analysis
+from .filters import BusinessFilters
 
 FACETS = ("city", "country", "relationship", "naics", "offers", "seeks", "trade_role", "language")
 HIGHLIGHT_FIELDS = ("name", "description", "offers_text", "seeks_text")
@@ -28,17 +29,10 @@ MAX_GROUPS_PER_WORD = 6
 
 
 @dataclass
-class SearchQuery:
+class SearchQuery(BusinessFilters):
+    """Words to match, the business filters (search/filters.py), and a page."""
+
     text: str = ""
-    city: list = field(default_factory=list)  # slugs
-    country: str = ""
-    relationship: str = ""
-    naics: str = ""  # code prefixes
-    offers: str = ""
-    seeks: str = ""
-    trade_role: str = ""
-    language: str = ""
-    verified: bool | None = None
     page: int = 1
     page_size: int = 20
     with_facets: bool = True  # matching asks only for hits
@@ -195,11 +189,16 @@ def highlights_for(business, parsed):
     return found
 
 
-def finish_hits(ordered, parsed):
-    """Hits for (business, score) pairs: highlights and reasons added."""
+def finish_hits(scored, parsed):
+    """Hits for (business id, score) pairs, in their order, with highlights and
+    reasons. The businesses are loaded through `public()`: an index may be a
+    moment behind, and a profile that has left the directory is never shown."""
+    businesses = Business.objects.public().select_related("city").in_bulk([pk for pk, _ in scored])
     return [
-        Hit(business=b, score=score, highlights=highlights_for(b, parsed), reasons=explain(b, parsed))
-        for b, score in ordered
+        Hit(business=businesses[pk], score=score, highlights=highlights_for(businesses[pk], parsed),
+            reasons=explain(businesses[pk], parsed))
+        for pk, score in scored
+        if pk in businesses
     ]
 
 

@@ -78,7 +78,8 @@ def _taxonomy_suggestions(scheme, text, count):
 
 def _suggest_businesses(text, *, limit):
     ids = _ask("suggest", text, limit)
-    found = Business.objects.in_bulk(ids)
+    # Through public(): the index may not yet know that a profile left.
+    found = Business.objects.public().in_bulk(ids)
     return [found[pk] for pk in ids if pk in found]
 
 

@@ -10,12 +10,12 @@ from django.utils.translation import gettext_lazy as _
 from search.api import SearchParams
 
 from . import selectors
+from .filters import FILTER_NAMES
 
 FACET_TITLES = {
     "city": _("City"), "country": _("Country"), "relationship": _("Relationship"), "offers": _("Offers"),
     "seeks": _("Seeks"), "naics": _("Industry (NAICS)"), "trade_role": _("Trade role"), "language": _("Language"),
 }
-FILTERS = ("city", "country", "relationship", "naics", "offers", "seeks", "trade_role", "language", "verified")
 
 
 def directory(request):
@@ -29,7 +29,7 @@ def directory(request):
             params.is_valid()
     query = params.to_query()
     result = selectors.search(query)
-    active = {name: request.GET.get(name, "") for name in FILTERS if request.GET.get(name)}
+    active = {name: request.GET.get(name, "") for name in FILTER_NAMES if request.GET.get(name)}
     context = {
         "q": query.text,
         "result": result,

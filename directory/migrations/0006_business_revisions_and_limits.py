@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('directory', '0004_business_erased_at'),
+        ('directory', '0005_business_search_version'),
     ]
 
     operations = [

@@ -10,7 +10,8 @@ import itertools
 import time
 
 from django.db import connection
-from django.db.models import Q, Sum
+from django.db.models import Case, CharField, Count, F, Q, Sum, Value, When
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Length
 
 from directory.models import Business, BusinessTerm
@@ -18,73 +19,48 @@ from directory.taxonomy import NAICS
 
 from .. import analysis
 from .. import query as search_query
+from ..filters import filter_businesses
 from ..models import OutboxEntry, SearchEntry
 from .base import BaseSearchBackend, complementary_codes, eligible_partner_cities
 
 # A code match with no word in common still deserves a place, below good text matches.
 CODE_MATCH_SCORE = 0.5
-# Longer id lists are not sent to the database as IN (...) parameters.
-IN_LIST_LIMIT = 900
+TERMS = BusinessTerm._meta.db_table
+BUSINESSES = Business._meta.db_table
 
 
 class DatabaseBackend(BaseSearchBackend):
+    """Matching, scoring, counting and faceting all happen in SQL, and Python
+    receives one page of hits and one row per facet value, so a request's
+    memory does not grow with the directory (this is the embedded default and
+    the fallback for a directory of any size)."""
+
     name = "database"
 
     def search(self, query):
         started = time.monotonic()
         parsed = search_query.parse(query.text)
-        queryset = self.filtered(query)
+        filtered = filter_businesses(Business.objects.public(), filters=query).order_by()
         if parsed.is_empty:
-            ordered_ids = list(queryset.order_by("name", "pk").values_list("pk", flat=True))
-            scores = {}
+            matching = filtered
+            ids = filtered.order_by("name", "pk").values_list("pk", flat=True)[query.offset:query.offset + query.page_size]
+            page = [(pk, 0.0) for pk in ids]
         else:
-            text_scores, code_matches = self._text_scores(parsed), self._code_matches(parsed)
-            # The filters and the match meet in Python: simple queries whose
-            # cost follows the network's size, where an IN (subquery) of the
-            # match could send a query planner astray.
-            scores = {
-                pk: text_scores.get(pk, 0.0) + (CODE_MATCH_SCORE if pk in code_matches else 0.0)
-                for pk in queryset.values_list("pk", flat=True)
-                if pk in text_scores or pk in code_matches
-            }
-            ordered_ids = sorted(scores, key=lambda pk: (-scores[pk], pk))
-        page_ids = ordered_ids[query.offset:query.offset + query.page_size]
-        businesses = Business.objects.select_related("city").in_bulk(page_ids)
-        hits = search_query.finish_hits([(businesses[pk], scores.get(pk, 0.0)) for pk in page_ids], parsed)
+            matching = filtered.filter(self._matches(parsed))
+            page = self._scored_page(filtered, parsed, offset=query.offset, limit=query.page_size)
         return search_query.SearchResult(
-            hits=hits,
-            total=len(ordered_ids),
-            facets=self.facets(queryset, ordered_ids) if query.with_facets else {},
+            hits=search_query.finish_hits(page, parsed),
+            total=matching.count(),
+            facets=self.facets(matching) if query.with_facets else {},
             took_ms=int((time.monotonic() - started) * 1000),
             backend=self.name,
         )
 
     # --- matching ---------------------------------------------------------------
 
-    def filtered(self, query):
-        """Public businesses narrowed by the query's filters (not its words)."""
-        from directory import selectors
-
-        queryset = Business.objects.public()
-        if query.city:
-            queryset = queryset.filter(city__slug__in=query.city)
-        if query.country:
-            queryset = queryset.filter(city__country=query.country.upper())
-        if query.relationship:
-            queryset = queryset.filter(city__relationship=query.relationship)
-        for kind in ("naics", "offers", "seeks", "trade_role"):
-            if getattr(query, kind):
-                queryset = selectors.with_term(queryset, kind=kind, prefix=getattr(query, kind))
-        if query.language:
-            spoken = selectors.with_term(Business.objects.all(), kind="language", prefix=query.language)
-            queryset = queryset.filter(Q(description_language__istartswith=query.language) | Q(pk__in=spoken.values("pk")))
-        if query.verified is not None:
-            queryset = queryset.filter(verified_at__isnull=not query.verified)
-        return queryset
-
     def _text_sql(self, parsed):
-        """(SQL, params) selecting (id, score) of text matches, or None where the
-        vendor has no full-text search we use."""
+        """(SQL, params) selecting (id, score) of every business whose tokens
+        hold enough of the query's groups, or None for a query of codes only."""
         if not parsed.groups:
             return None
         combos = _required_combinations(parsed.groups, parsed.required)
@@ -93,8 +69,8 @@ class DatabaseBackend(BaseSearchBackend):
                 "(" + " & ".join("(" + " | ".join(_ts_lexeme(t) for t in group) + ")" for group in combo) + ")"
                 for combo in combos
             )
-            return ("SELECT business_id AS id, ts_rank(vector, q) AS score FROM search_searchentry, "
-                    "CAST(%s AS tsquery) q WHERE vector @@ q", [tsquery])
+            return ("SELECT business_id AS id, CAST(ts_rank(vector, q) AS double precision) AS score "
+                    "FROM search_searchentry, CAST(%s AS tsquery) q WHERE vector @@ q", [tsquery])
         if connection.vendor == "sqlite":
             expression = " OR ".join(
                 "(" + " AND ".join("(" + " OR ".join(_fts_phrase(t) for t in group) + ")" for group in combo) + ")"
@@ -103,71 +79,90 @@ class DatabaseBackend(BaseSearchBackend):
             # bm25 is lower for better matches; the name column counts most.
             return ("SELECT rowid AS id, -bm25(search_fts, 5.0, 2.0, 1.0) AS score FROM search_fts "
                     "WHERE search_fts MATCH %s", [expression])
-        return None
+        raise NotImplementedError(f"The database search backend runs on PostgreSQL or SQLite, not {connection.vendor}.")
 
-    def _text_scores(self, parsed):
-        """{business id: score} for businesses whose tokens hold enough of the query's groups."""
-        text = self._text_sql(parsed)
-        if text is None:
-            return self._scan_scores(parsed) if parsed.groups else {}
+    def _code_sql(self, parsed):
+        """(SQL, params) selecting (id, score) of every business holding a code
+        the query's words name, or None."""
+        conditions, params = [], []
+        for kinds, codes in ((("offers", "seeks"), parsed.hs_codes), (("naics",), parsed.naics_codes)):
+            if codes:
+                conditions.append(f"(kind IN ({_placeholders(kinds)}) AND value IN ({_placeholders(codes)}))")
+                params += [*kinds, *codes]
+        if not conditions:
+            return None
+        return (f"SELECT DISTINCT business_id AS id, {CODE_MATCH_SCORE} AS score FROM {TERMS} "
+                f"WHERE {' OR '.join(conditions)}", params)
+
+    def _matched(self, parsed):
+        """(SQL, params) of a WITH clause naming `matched (id, score)`: one row
+        per text match and one per code match. Materialized, so the full-text
+        search runs once per statement however the planner joins it, and
+        SQLite keeps bm25() in a full-text query of its own."""
+        parts = [sql for sql in (self._text_sql(parsed), self._code_sql(parsed)) if sql is not None]
+        union = " UNION ALL ".join(sql for sql, _ in parts)
+        return f"WITH matched (id, score) AS MATERIALIZED ({union}) ", [p for _, params in parts for p in params]
+
+    def _matches(self, parsed):
+        """A condition on businesses: their words match the query, or a code it names.
+        One IN (…) rather than two OR-ed, so PostgreSQL can make it a semi-join."""
+        matched, params = self._matched(parsed)
+        return Q(pk__in=RawSQL(f"{matched}SELECT id FROM matched", params))
+
+    def _scored_page(self, filtered, parsed, *, offset, limit):
+        """One page of (business id, score) among the filtered businesses, best
+        first: a text match's score plus CODE_MATCH_SCORE for a code match."""
+        matched, params = self._matched(parsed)
+        filtered_sql, filtered_params = filtered.values("pk").query.sql_with_params()
+        sql = (f"{matched}SELECT id, SUM(score) AS total FROM matched WHERE id IN ({filtered_sql}) "
+               "GROUP BY id ORDER BY total DESC, id LIMIT %s OFFSET %s")
         with connection.cursor() as cursor:
-            cursor.execute(*text)
-            return {pk: float(score) for pk, score in cursor.fetchall()}
-
-    def _scan_scores(self, parsed):
-        """Any other database: compare tokens in Python (slow, but correct)."""
-        scores = {}
-        for pk, name, trade, body in SearchEntry.objects.values_list("business_id", "name_tokens", "trade_tokens", "body_tokens"):
-            held = set(f"{name} {trade} {body}".split())
-            matched = sum(1 for group in parsed.groups if held & set(group))
-            if matched >= parsed.required:
-                scores[pk] = float(matched)
-        return scores
-
-    def _code_condition(self, parsed):
-        conditions = Q()
-        if parsed.hs_codes:
-            conditions |= Q(kind__in=["offers", "seeks"], value__in=parsed.hs_codes)
-        if parsed.naics_codes:
-            conditions |= Q(kind="naics", value__in=parsed.naics_codes)
-        return conditions or None
-
-    def _code_matches(self, parsed):
-        conditions = self._code_condition(parsed)
-        if conditions is None:
-            return set()
-        return set(BusinessTerm.objects.filter(conditions).values_list("business_id", flat=True))
+            cursor.execute(sql, [*params, *filtered_params, limit, offset])
+            return [(pk, float(score)) for pk, score in cursor.fetchall()]
 
     # --- facets -------------------------------------------------------------------
 
-    def facets(self, queryset, ids):
-        """Facet counts over the matching businesses (`ids`, drawn from `queryset`).
+    def facets(self, matching):
+        """Facet counts over the matching businesses, each grouped in SQL."""
+        counts = {facet: {} for facet in search_query.FACETS}
+        ids = matching.values("pk")
 
-        Counted in Python from two plain queries over the filtered businesses,
-        narrowed by id in SQL only while the list stays short.
-        """
-        wanted = set(ids)
-        if len(wanted) <= IN_LIST_LIMIT:
-            queryset = queryset.filter(pk__in=wanted)
-        members = {facet: {} for facet in search_query.FACETS}
+        def add(facet, value, n):
+            counts[facet][value] = counts[facet].get(value, 0) + n
 
-        def add(facet, value, pk):
-            members[facet].setdefault(value, set()).add(pk)
+        # A business has one city, and the city decides country and relationship.
+        by_city = matching.values_list("city__slug", "city__country", "city__relationship").annotate(n=Count("pk"))
+        for city, country, relationship, n in by_city:
+            add("city", city, n)
+            add("country", country, n)
+            add("relationship", relationship, n)
 
-        rows = queryset.values_list("pk", "city__slug", "city__country", "city__relationship", "description_language")
-        for pk, city, country, relationship, language in rows:
-            if pk in wanted:
-                add("city", city, pk)
-                add("country", country, pk)
-                add("relationship", relationship, pk)
-                add("language", language, pk)
-        terms = BusinessTerm.objects.filter(business__in=queryset.values("pk")).filter(
-            Q(kind__in=["offers", "seeks", "naics"], value__regex=r"^[0-9]{2}$") | Q(kind__in=["trade_role", "language"])
+        sectors = [When(kind="naics", value=code, then=Value(sector)) for code, sector in NAICS.COMBINED_SECTORS.items()]
+        terms = (
+            BusinessTerm.objects.filter(business__in=ids)
+            .annotate(length=Length("value"))
+            .filter(Q(kind__in=["offers", "seeks", "naics"], length=2) | Q(kind="trade_role"))
+            .annotate(facet_value=Case(*sectors, default=F("value"), output_field=CharField()))
+            .values_list("kind", "facet_value")
+            .annotate(n=Count("business_id", distinct=True))
+            .order_by()
         )
-        for pk, kind, value in terms.values_list("business_id", "kind", "value"):
-            if pk in wanted:
-                add(kind, NAICS.COMBINED_SECTORS.get(value, value) if kind == "naics" else value, pk)
-        counts = {facet: {value: len(pks) for value, pks in found.items()} for facet, found in members.items()}
+        for kind, value, n in terms:
+            add(kind, value, n)
+
+        # The language a profile is written in and those its firm speaks, each
+        # business counted once per language.
+        ids_sql, ids_params = ids.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT value, COUNT(*) FROM ("
+                f"SELECT id AS business_id, description_language AS value FROM {BUSINESSES} WHERE id IN ({ids_sql}) "
+                f"UNION SELECT business_id, value FROM {TERMS} WHERE kind = 'language' AND business_id IN ({ids_sql})"
+                f") AS languages GROUP BY value",
+                [*ids_params, *ids_params],
+            )
+            for value, n in cursor.fetchall():
+                add("language", value, n)
         return {name: search_query.facet_list(name, counts[name]) for name in search_query.FACETS}
 
     def suggest(self, text, limit=5):
@@ -224,6 +219,10 @@ def _required_combinations(groups, required):
     if required >= len(groups):
         return [groups]
     return [list(combo) for combo in itertools.combinations(groups, required)]
+
+
+def _placeholders(values):
+    return ", ".join(["%s"] * len(values))
 
 
 def _ts_lexeme(token):

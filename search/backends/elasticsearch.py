@@ -7,13 +7,16 @@ search/analysis.py, and arrives as whitespace-separated tokens.
 
 Documents live in versioned indices behind one alias. Writes go through the
 alias; a rebuild fills a new index and swaps the alias atomically.
+
+Every write carries the profile's search version (Business.search_version)
+as an external version, so whichever of two drains arrives last, the index
+keeps the newer state of the profile.
 """
 
 import time
 from datetime import datetime, timezone as dt_timezone
 
 from django.conf import settings
-from django.utils import timezone
 from elasticsearch import Elasticsearch, NotFoundError, helpers
 from elasticsearch.dsl import Boolean, Date, Document, Keyword, MultiSearch, Q, Search, Text
 
@@ -23,14 +26,14 @@ from directory.taxonomy import NAICS
 
 from .. import analysis
 from .. import query as search_query
+from ..filters import elasticsearch_filters
 from ..indexing import entry_tokens
 from ..models import OutboxEntry
 from .base import BaseSearchBackend, complementary_codes, eligible_partner_cities, freshness_cutoff
 
 CHUNK_SIZE = 500
-# Edits saved this long before a rebuild started may still have been
-# uncommitted when the bulk load read their rows; replay them too.
-REPLAY_MARGIN_SECONDS = 300
+# The version a deletion carries once the row is gone: nothing can be newer.
+GONE_VERSION = 2**62
 FACET_FIELDS = {
     "city": "city", "country": "country", "relationship": "relationship", "naics": "naics_sector",
     "offers": "offers_chapter", "seeks": "seeks_chapter", "trade_role": "trade_roles", "language": "languages",
@@ -121,7 +124,8 @@ class ElasticsearchBackend(BaseSearchBackend):
         started = time.monotonic()
         parsed = search_query.parse(query.text)
         self.ensure_index()
-        s = Search(using=self.client, index=self.alias).filter(Q("bool", filter=self._filters(query)))
+        filters = [self._fresh(), *elasticsearch_filters(query)]
+        s = Search(using=self.client, index=self.alias).filter(Q("bool", filter=filters))
         if not parsed.is_empty:
             s = s.query(self._match(parsed))
         else:
@@ -131,10 +135,7 @@ class ElasticsearchBackend(BaseSearchBackend):
                 s.aggs.bucket(facet, "terms", field=field, size=50)
         s = s.extra(track_total_hits=True, from_=query.offset, size=query.page_size).source(False)
         response = s.execute()
-        ids = [int(hit.meta.id) for hit in response.hits]
-        scores = {int(hit.meta.id): hit.meta.score or 0.0 for hit in response.hits}
-        businesses = Business.objects.select_related("city").in_bulk(ids)
-        ordered = [(businesses[pk], scores[pk]) for pk in ids if pk in businesses]
+        scored = [(int(hit.meta.id), hit.meta.score or 0.0) for hit in response.hits]
         facets = {
             facet: search_query.facet_list(
                 facet, {bucket.key: bucket.doc_count for bucket in getattr(response.aggregations, facet).buckets}
@@ -142,7 +143,7 @@ class ElasticsearchBackend(BaseSearchBackend):
             for facet in FACET_FIELDS
         } if query.with_facets else {}
         return search_query.SearchResult(
-            hits=search_query.finish_hits(ordered, parsed),
+            hits=search_query.finish_hits(scored, parsed),
             total=response.hits.total.value,
             facets=facets,
             took_ms=int((time.monotonic() - started) * 1000),
@@ -165,24 +166,8 @@ class ElasticsearchBackend(BaseSearchBackend):
             should.append(Q("constant_score", boost=CODE_MATCH_BOOST, filter=Q("terms", naics=parsed.naics_codes)))
         return Q("bool", should=should, minimum_should_match=1)
 
-    def _filters(self, query):
-        filters = [Q("range", confirmed_at={"gte": freshness_cutoff().isoformat()})]
-        if query.city:
-            filters.append(Q("terms", city=query.city))
-        if query.country:
-            filters.append(Q("term", country=query.country.upper()))
-        if query.relationship:
-            filters.append(Q("term", relationship=query.relationship))
-        for name in ("naics", "offers", "seeks"):
-            if getattr(query, name):
-                filters.append(Q("prefix", **{name: getattr(query, name)}))
-        if query.trade_role:
-            filters.append(Q("term", trade_roles=query.trade_role))
-        if query.language:
-            filters.append(Q("prefix", languages=query.language))
-        if query.verified is not None:
-            filters.append(Q("term", verified=query.verified))
-        return filters
+    def _fresh(self):
+        return Q("range", confirmed_at={"gte": freshness_cutoff().isoformat()})
 
     def suggest(self, text, limit=5):
         """Business ids whose names start with the typed words (autocomplete)."""
@@ -191,7 +176,7 @@ class ElasticsearchBackend(BaseSearchBackend):
             return []
         self.ensure_index()
         s = (Search(using=self.client, index=self.alias)
-             .filter(Q("range", confirmed_at={"gte": freshness_cutoff().isoformat()}))
+             .filter(self._fresh())
              .query(Q("match_bool_prefix", name_prefix=typed))
              .extra(size=limit).source(False))
         return [int(hit.meta.id) for hit in s.execute().hits]
@@ -227,7 +212,7 @@ class ElasticsearchBackend(BaseSearchBackend):
             should.append(Q("terms", seeks=offered))
         return (Search(using=self.client, index=self.alias)
                 .filter(Q("terms", city=eligible_partner_cities(business)))
-                .filter(Q("range", confirmed_at={"gte": freshness_cutoff().isoformat()}))
+                .filter(self._fresh())
                 .query(Q("bool", should=should, minimum_should_match=1))
                 .extra(size=k).source(False))
 
@@ -250,21 +235,41 @@ class ElasticsearchBackend(BaseSearchBackend):
         return name
 
     def apply(self, business_ids, index=None):
-        """Index the public businesses among these ids and delete the rest from
-        the index. Raises if the engine refused anything but a missing delete."""
+        """Bring these businesses' documents in step with the database: index
+        the public ones, delete the rest. Raises if the engine refused anything
+        but a missing delete or a version older than the one it holds."""
+        return self.send(self.prepare(business_ids, index=index))
+
+    def prepare(self, business_ids, index=None):
+        """The bulk actions for these businesses as the database has them now,
+        each carrying the profile's search version."""
         if index is None:
             self.ensure_index()
             index = self.alias
         business_ids = set(business_ids)
-        businesses = Business.objects.filter(pk__in=business_ids).select_related("city")
-        public = [b for b in businesses if b.is_public]
-        actions = [{"_op_type": "index", "_index": index, "_id": b.pk, "_source": document(b)} for b in public]
-        actions += [{"_op_type": "delete", "_index": index, "_id": pk}
-                    for pk in business_ids - {b.pk for b in public}]
+        businesses = list(Business.objects.filter(pk__in=business_ids).select_related("city"))
+        actions = []
+        for business in businesses:
+            action = {"_index": index, "_id": business.pk, **_versioned(business.search_version)}
+            if business.is_public:
+                actions.append({**action, "_op_type": "index", "_source": document(business)})
+            else:
+                actions.append({**action, "_op_type": "delete"})
+        gone = business_ids - {business.pk for business in businesses}
+        actions += [{"_op_type": "delete", "_index": index, "_id": pk, **_versioned(GONE_VERSION)} for pk in sorted(gone)]
+        return actions
+
+    def send(self, actions):
+        """Write prepared actions in bulk; return how many were applied.
+
+        An action the index refuses because it already holds a newer version
+        of the document lost to a write that came later, and counts as applied,
+        as does deleting a document that is not there.
+        """
         if not actions:
             return 0
         _, errors = helpers.bulk(self.client, actions, raise_on_error=False, refresh=False)
-        real = [e for e in errors if not ("delete" in e and e["delete"].get("status") == 404)]
+        real = [error for error in errors if not _superseded_or_missing(error)]
         if real:
             raise RuntimeError(f"Elasticsearch refused {len(real)} action(s): {real[:3]}")
         return len(actions)
@@ -273,10 +278,11 @@ class ElasticsearchBackend(BaseSearchBackend):
         """Build a new index from the database and swap the alias to it.
 
         Searches keep using the old index until the swap. Writes made while the
-        bulk load runs go to the old index through the alias, so they are
-        replayed into the new one just before and again just after the swap.
+        bulk load runs go to the old index through the alias, so the new one is
+        compared with the database and repaired (edits, publications, and
+        profiles deleted, suspended or lapsed meanwhile) just before and again
+        just after the swap.
         """
-        started = timezone.now()
         # Indices that serve nothing were left by a rebuild that died before its swap.
         serving = self._alias_targets()
         abandoned = [name for name in self.client.indices.get(index=f"{self.alias}-*") if name not in serving]
@@ -291,16 +297,14 @@ class ElasticsearchBackend(BaseSearchBackend):
             index=new_index,
             settings={"refresh_interval": None, "number_of_replicas": settings.ELASTICSEARCH_REPLICAS},
         )
-        self._replay_since(started, new_index)
-        self.client.indices.refresh(index=new_index)
+        self._repair(self._drift(new_index), new_index)
         old = self._alias_targets()
         actions = [{"remove": {"index": index, "alias": self.alias}} for index in old]
         actions.append({"add": {"index": new_index, "alias": self.alias}})
         self.client.indices.update_aliases(actions=actions)
-        self._replay_since(started, new_index)
+        self._repair(self._drift(new_index), new_index)
         for index in old + abandoned:
             self.client.indices.delete(index=index, ignore_unavailable=True)
-        self.client.indices.refresh(index=new_index)
         return {"index": new_index, "documents": loaded, "replaced": old, "abandoned": abandoned}
 
     def _alias_targets(self):
@@ -308,35 +312,48 @@ class ElasticsearchBackend(BaseSearchBackend):
             return []
         return list(self.client.indices.get_alias(name=self.alias).keys())
 
-    def _replay_since(self, started, index):
-        since = started - timezone.timedelta(seconds=REPLAY_MARGIN_SECONDS)
-        changed = list(Business.objects.filter(updated_at__gte=since).values_list("pk", flat=True))
-        for start in range(0, len(changed), CHUNK_SIZE):
-            self.apply(changed[start:start + CHUNK_SIZE], index=index)
-
-    def indexed_versions(self):
-        """{business id: updated_at} as the index holds them."""
-        self.ensure_index()
+    def indexed_versions(self, index=None):
+        """{business id: (updated_at, search version)} as the index holds them."""
         versions = {}
-        for hit in helpers.scan(self.client, index=self.alias, query={"_source": ["updated_at"]}, size=1000):
-            versions[int(hit["_id"])] = hit["_source"].get("updated_at")
+        hits = helpers.scan(self.client, index=index or self.alias, query={"_source": ["updated_at"]}, size=1000,
+                            version=True)
+        for hit in hits:
+            versions[int(hit["_id"])] = (hit["_source"].get("updated_at"), hit["_version"])
         return versions
 
+    def _drift(self, index):
+        """Ids the index holds but should not ("extra": not in the public
+        directory), lacks ("missing"), or holds in another state than the
+        database ("stale": another update time or version)."""
+        self.client.indices.refresh(index=index)
+        indexed = self.indexed_versions(index)
+        expected = {
+            pk: (updated_at, version)
+            for pk, updated_at, version in Business.objects.public().values_list("pk", "updated_at", "search_version")
+        }
+        return {
+            "missing": sorted(set(expected) - set(indexed)),
+            "extra": sorted(set(indexed) - set(expected)),
+            "stale": sorted(
+                pk for pk in set(expected) & set(indexed)
+                if (_parse_time(indexed[pk][0]), indexed[pk][1]) != expected[pk]
+            ),
+        }
+
+    def _repair(self, drift, index):
+        drifted = drift["missing"] + drift["extra"] + drift["stale"]
+        for start in range(0, len(drifted), CHUNK_SIZE):
+            self.apply(drifted[start:start + CHUNK_SIZE], index=index)
+        self.client.indices.refresh(index=index)
+
     def reconcile(self, fix=False):
-        """Compare ids and update times between database and index; optionally repair."""
+        """Compare ids, update times and versions between database and index;
+        optionally repair."""
         self.ensure_index()
-        self.refresh()
-        indexed = self.indexed_versions()
-        expected = {pk: stamp for pk, stamp in Business.objects.public().values_list("pk", "updated_at")}
-        missing = sorted(set(expected) - set(indexed))
-        extra = sorted(set(indexed) - set(expected))
-        stale = sorted(pk for pk in set(expected) & set(indexed) if _parse_time(indexed[pk]) != expected[pk])
+        drift = self._drift(self.alias)
         if fix:
-            drifted = missing + extra + stale
-            for start in range(0, len(drifted), CHUNK_SIZE):
-                self.apply(drifted[start:start + CHUNK_SIZE])
-            self.client.indices.refresh(index=self.alias)
-        return {"missing": missing, "extra": extra, "stale": stale}
+            self._repair(drift, self.alias)
+        return drift
 
     def refresh(self):
         self.client.indices.refresh(index=self.alias)
@@ -377,6 +394,18 @@ def public_chunks(size=CHUNK_SIZE):
             return
         yield chunk
         last = chunk[-1].pk
+
+
+def _versioned(version):
+    # external_gte: an equal version is the same state of the row, and writing
+    # it again lets a repair refresh what the document derives from elsewhere
+    # (a city's name); an older version is refused.
+    return {"version": version, "version_type": "external_gte"}
+
+
+def _superseded_or_missing(error):
+    (op, result), = error.items()
+    return result.get("status") == 409 or (op == "delete" and result.get("status") == 404)
 
 
 def _parse_time(value):

@@ -324,7 +324,7 @@ def test_list_filters(api, make_business, staff):
 
 @pytest.mark.parametrize("params", [
     {"offers": "brakes"}, {"naics": "1234567"}, {"trade_role": "pirate"}, {"relationship": "enemy"},
-    {"updated_since": "yesterday"}, {"verified": "maybe"},
+    {"updated_since": "yesterday"}, {"verified": "maybe"}, {"country": "USA"}, {"language": "korean!"},
 ])
 def test_invalid_filters_get_a_400(api, params):
     response = api.get("/api/v1/businesses/", params)

@@ -142,6 +142,18 @@ def test_an_edit_is_searchable_once_synced(backend, indexed, staff):
     assert names(run(backend, text="kayaks")) == []
 
 
+def test_a_profile_that_left_the_directory_is_not_shown_while_the_index_catches_up(backend, indexed, staff):
+    firm = indexed["Hanbit Brake Works"]
+    services.suspend_business(actor=staff, business=firm, reason="counterfeit parts")
+    # Not synced: the outbox row waits, and Elasticsearch still holds the document.
+    if backend.name == "elasticsearch":
+        assert backend.client.exists(index=backend.alias, id=firm.pk)
+    assert "Hanbit Brake Works" not in names(run(backend, text="brake"))
+    assert "Hanbit Brake Works" not in names(run(backend, offers="8708"))
+    assert "Hanbit Brake Works" not in names(run(backend, page_size=50))
+    assert not [r for r in selectors.suggest("hanb") if r["kind"] == "business"]
+
+
 @pytest.mark.parametrize("text", [
     '"', "'", "brake\"", "(((", "AND OR NOT", "*", "a:b", "brake^2", "NEAR(a b)", "-", "\\", "%", "_",
     "x" * 400, "🚗 brake", "\u0000", "SELECT * FROM directory_business;", "브레이크\" OR 1=1",

@@ -1,4 +1,5 @@
 import json
+import tracemalloc
 
 import pytest
 
@@ -26,3 +27,42 @@ def test_a_query_matching_more_firms_than_a_statement_may_list_still_answers(tmp
     exported = backend.search(SearchQuery(text="export", page_size=5))
     assert exported.total == 1200 and len(exported.hits) == 5
     assert sum(f["count"] for f in exported.facets["relationship"]) == 1200
+
+
+def _import(tmp_path, records):
+    path = tmp_path / f"network-{len(records)}.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    assert importer.import_file(path).created == len(records)
+
+
+def _peak_memory(backend, query):
+    backend.search(query)  # parsing and taxonomy caches are warm before measuring
+    tracemalloc.start()
+    try:
+        result = backend.search(query)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return peak, result
+
+
+def test_a_search_takes_no_more_memory_in_a_directory_ten_times_the_size(tmp_path):
+    """The embedded default and the fallback for a directory of any size:
+    counts, pages and facets come from SQL, so a request holds one page and
+    one row per facet value, however many firms match."""
+    records = demo_network.generate(count=1000, seed=5)
+    for record in records:
+        record["offers_text"] += " export"
+    backend = DatabaseBackend()
+    queries = {"everything": SearchQuery(), "a word every firm has": SearchQuery(text="export")}
+
+    _import(tmp_path, records[:100])
+    small = {name: _peak_memory(backend, query) for name, query in queries.items()}
+    _import(tmp_path, records[100:])
+    large = {name: _peak_memory(backend, query) for name, query in queries.items()}
+
+    for name in queries:
+        (small_peak, small_result), (large_peak, large_result) = small[name], large[name]
+        assert (small_result.total, large_result.total) == (100, 1000)
+        assert len(small_result.hits) == len(large_result.hits) == 20
+        assert large_peak < small_peak * 1.25, (name, small_peak, large_peak)

@@ -109,10 +109,59 @@ def test_a_rebuild_loses_no_edit_made_while_it_runs(es, network, staff):
     assert es.reconcile() == {"missing": [], "extra": [], "stale": []}
 
 
+def test_an_older_document_arriving_last_never_replaces_the_newer_one(es, network, staff):
+    sync(es)
+    firm = network["Colfax Machinery"]
+
+    # The after-commit drain reads the profile; before its bulk request lands,
+    # an edit commits and beat's sweep indexes the newer state.
+    late = es.prepare([firm.pk])
+    firm = services.update_business(actor=firm.owner, business=firm, data={"name": "Colfax Automation"})
+    sync(es)
+    assert es.send(late) == 1  # refused as older, which counts as applied
+    es.refresh()
+    assert es.client.get(index=es.alias, id=firm.pk)["_source"]["name"] == "Colfax Automation"
+
+    # Nor does a late copy bring back a profile that was suspended meanwhile.
+    late = es.prepare([firm.pk])
+    services.suspend_business(actor=staff, business=firm, reason="counterfeit parts")
+    sync(es)
+    es.send(late)
+    es.refresh()
+    assert not es.client.exists(index=es.alias, id=firm.pk)
+    assert es.reconcile() == {"missing": [], "extra": [], "stale": []}
+
+
+def test_a_profile_deleted_during_a_rebuild_is_not_in_the_new_index(es, network, staff):
+    sync(es)
+    first = Business.objects.public().order_by("pk").first()
+    doomed = first.pk
+
+    class DeleteWhileLoading:
+        """Called after each bulk chunk; the first chunk holds the first firm,
+        which staff then delete, the outbox draining to the live alias as a
+        worker would."""
+
+        def advance(self, n):
+            if Business.objects.filter(pk=doomed).exists():
+                services.delete_business(actor=staff, business=first)
+                outbox.drain(backend=es)
+
+    report = es.rebuild(progress=DeleteWhileLoading(), chunk_size=2)
+    assert es.status()["alias_target"] == [report["index"]]
+    assert not Business.objects.filter(pk=doomed).exists()
+    assert not es.client.exists(index=report["index"], id=doomed)
+    assert es.search(SearchQuery(page_size=50)).total == 8
+    assert es.reconcile() == {"missing": [], "extra": [], "stale": []}
+
+
 def test_reconcile_reports_and_repairs_drift(es, network):
     sync(es)
-    hanbit = network["Hanbit Brake Works"]
-    es.client.delete(index=es.alias, id=hanbit.pk, refresh=True)
+    hanbit = Business.objects.get(pk=network["Hanbit Brake Works"].pk)
+    # The index loses a document. Writes to it carry the profile's version; an
+    # unversioned delete would leave a newer tombstone than the repair's write.
+    es.client.delete(index=es.alias, id=hanbit.pk, refresh=True,
+                     version=hanbit.search_version, version_type="external_gte")
     Business.objects.filter(pk=network["Frenos Baeza"].pk).update(
         name="Changed behind the outbox's back", updated_at=timezone.now()
     )

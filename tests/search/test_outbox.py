@@ -1,13 +1,17 @@
 import time
+from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from directory import services
 from directory.models import Business
-from search import outbox, tasks
+from search import indexing, outbox, tasks
 from search.backends import get_search_backend
 from search.models import OutboxEntry, SearchEntry
+from search.query import SearchQuery
 from tests.conftest import profile_data
 
 pytestmark = pytest.mark.django_db
@@ -70,3 +74,50 @@ def test_after_commit_a_real_worker_drains_the_outbox_into_elasticsearch(
     assert Business.objects.get(pk=business.pk).is_public
     # Delivered again, the task finds nothing left to do.
     assert tasks.drain_outbox.apply_async(queue=celery_worker_process["queue"]).get(timeout=60) == 0
+
+
+@pytest.mark.sqlite
+def test_every_change_moves_the_search_version_on(make_user, staff):
+    owner = make_user("owner")
+    business = services.create_business(actor=owner, data=profile_data())
+    services.submit_business(actor=owner, business=business)
+    business = services.publish_business(actor=staff, business=business)
+    assert business.search_version == Business.objects.get(pk=business.pk).search_version == 3
+    assert SearchEntry.objects.get(business=business).version == 3
+
+
+@pytest.mark.sqlite
+def test_an_entry_made_from_an_older_state_never_replaces_a_newer_one(make_business, settings):
+    settings.SEARCH_BACKEND = "database"
+    business = make_business(name="Plains Pallet Works")
+    read_before_the_edit = Business.objects.select_related("city").get(pk=business.pk)
+    services.update_business(actor=business.owner, business=business, data={"name": "Prairie Crate Works"})
+
+    indexing.write_entries([read_before_the_edit])  # a late writer with the older state
+
+    assert "prairie" in SearchEntry.objects.get(business=business).name_tokens
+    backend = get_search_backend("database")
+    assert [hit.business.pk for hit in backend.search(SearchQuery(text="prairie")).hits] == [business.pk]
+    assert backend.search(SearchQuery(text="plains")).total == 0
+
+
+@pytest.mark.sqlite
+def test_saving_an_instance_read_before_a_change_does_not_take_the_search_version_back(make_business, staff):
+    business = make_business()
+    read_before_the_edit = Business.objects.get(pk=business.pk)
+    services.update_business(actor=business.owner, business=business, data={"offers_text": "pallets"})
+    after_the_edit = Business.objects.get(pk=business.pk).search_version
+
+    services.save_admin_edit(actor=staff, business=read_before_the_edit, changed=["name"])
+
+    assert Business.objects.get(pk=business.pk).search_version == after_the_edit + 1
+
+
+@pytest.mark.sqlite
+def test_a_lapsed_profile_is_queued_with_a_newer_version(make_business):
+    business = make_business()
+    before = Business.objects.get(pk=business.pk).search_version
+    # A year and a day without a confirmation, as the daily sweep sees it.
+    later = timezone.now() + timedelta(days=settings.PROFILE_FRESHNESS_DAYS + 1)
+    assert outbox.queue_lapsed(now=later) == 1
+    assert Business.objects.get(pk=business.pk).search_version == before + 1
