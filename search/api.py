@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.throttling import SearchThrottle
-from directory.api import BusinessFilterParams, BusinessSerializer
+from directory.api import RESTRICTED_FIELDS, BusinessFilterParams, BusinessSerializer
 
 from . import selectors
 from .query import SearchQuery
@@ -34,7 +34,9 @@ class SearchHitSerializer(BusinessSerializer):
     score = serializers.FloatField(read_only=True)
 
     class Meta(BusinessSerializer.Meta):
-        fields = [f for f in BusinessSerializer.Meta.fields if f not in ("external_id",)] + ["highlights", "reasons", "score"]
+        # A result is the public face of a profile, whoever searches: no
+        # contact, no import key, no changes waiting for review.
+        fields = [f for f in BusinessSerializer.Meta.fields if f not in RESTRICTED_FIELDS] + ["highlights", "reasons", "score"]
 
 
 def _render_hit(hit):
