@@ -190,7 +190,7 @@ class Business(models.Model):
 # What a firm is, in the eyes of the network: changing one of these on a
 # published profile is reviewed before it goes live (see BusinessRevision).
 MATERIAL_FIELDS = {
-    "name": _("Name"),
+    "name": _("Firm name"),
     "city": _("City"),
     "offers_hs": _("HS codes offered"),
     "offers_text": _("What the firm offers"),
