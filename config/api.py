@@ -9,7 +9,8 @@ config.schema documents those answers on every operation they can come from.
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
-from rest_framework import status
+from django.db import models
+from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -35,6 +36,29 @@ class Pagination(PageNumberPagination):
         return parameters
 
 
+class TextField(serializers.CharField):
+    """Text, and only text: DRF's CharField turns a number into its digits,
+    while the schema promises a string. A client that sends 0 for a note has a
+    bug worth a 400 naming the field, not a note that reads "0"."""
+
+    default_error_messages = {"not_text": "Send text (a JSON string) here."}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("not_text")
+        return super().to_internal_value(data)
+
+
+class ApiModelSerializer(serializers.ModelSerializer):
+    """A ModelSerializer whose text columns take text only (see TextField)."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.CharField: TextField,
+        models.TextField: TextField,
+    }
+
+
 class RejectNullCharacters:
     """Middleware: an API request with a NUL character in its address or query
     gets a 400. No field can hold one, and PostgreSQL refuses them in queries
@@ -44,10 +68,14 @@ class RejectNullCharacters:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path.startswith("/api/") and "\x00" in request.path + request.META.get("QUERY_STRING", "") + "".join(
-            key + "".join(values) for key, values in request.GET.lists()
-        ):
-            return JsonResponse({"detail": ["Null characters are not allowed."]}, status=status.HTTP_400_BAD_REQUEST)
+        if request.path.startswith("/api/"):
+            message = ["Null characters are not allowed."]
+            for key, values in request.GET.lists():
+                if "\x00" in key + "".join(values):
+                    # Name the parameter, as any other 400 does.
+                    return JsonResponse({key.replace("\x00", "") or "detail": message}, status=status.HTTP_400_BAD_REQUEST)
+            if "\x00" in request.path + request.META.get("QUERY_STRING", ""):
+                return JsonResponse({"detail": message}, status=status.HTTP_400_BAD_REQUEST)
         return self.get_response(request)
 
 

@@ -22,7 +22,7 @@ from rest_framework.permissions import IsAdminUser, IsAuthenticated, IsAuthentic
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api import Pagination
+from config.api import ApiModelSerializer, TextField, Pagination
 from search.filters import FILTER_NAMES, BusinessFilters, filter_businesses
 
 from . import selectors, services, taxonomy
@@ -33,7 +33,7 @@ from .models import ProfileFlag
 # --- cities ---------------------------------------------------------------------
 
 
-class CitySerializer(serializers.ModelSerializer):
+class CitySerializer(ApiModelSerializer):
     class Meta:
         model = City
         fields = ["name", "slug", "country", "languages", "timezone", "relationship",
@@ -91,7 +91,7 @@ _LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z]{4})?(-([A-Za-z]{2}|[0-9]{3
     "type": "string",  # no maxLength: surrounding spaces are trimmed first
     "pattern": r"^\s*([A-Za-z]{2,3}([-_][A-Za-z]{4})?([-_]([A-Za-z]{2}|[0-9]{3}))?)?\s*$",
 })
-class LanguageTagField(serializers.CharField):
+class LanguageTagField(TextField):
     """A BCP 47 language tag (language, optional script and region), in its
     canonical case: "zh-hant" becomes "zh-Hant", "es-mx" becomes "es-MX"."""
 
@@ -99,6 +99,8 @@ class LanguageTagField(serializers.CharField):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("max_length", 16)
+        # The length is checked on what was sent; surrounding spaces are dropped after.
+        kwargs.setdefault("trim_whitespace", False)
         super().__init__(**kwargs)
 
     def to_internal_value(self, data):
@@ -124,7 +126,7 @@ class CodeListField(serializers.ListField):
 
     def __init__(self, *, scheme, **kwargs):
         self.scheme = scheme
-        kwargs.setdefault("child", serializers.CharField(max_length=16))
+        kwargs.setdefault("child", TextField(max_length=16))
         kwargs.setdefault("max_length", MAX_LIST_ITEMS)
         kwargs.setdefault("required", False)
         super().__init__(**kwargs)
@@ -163,10 +165,10 @@ RESTRICTED_FIELDS = (*PRIVATE_FIELDS, "external_id", "pending_changes")
 PROTECTED_FIELDS = ("status", "owner", "verified", "verified_at", "verified_by", "external_id")
 
 
-class BusinessSerializer(serializers.ModelSerializer):
+class BusinessSerializer(ApiModelSerializer):
     city = CityField()
-    country = serializers.CharField(max_length=2, required=False, write_only=True)
-    website = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    country = TextField(max_length=2, required=False, write_only=True)
+    website = TextField(max_length=300, required=False, allow_blank=True)
     founded_year = serializers.IntegerField(min_value=1600, required=False, allow_null=True)
     description_language = LanguageTagField(required=False)
     naics = CodeListField(scheme="naics")
@@ -177,7 +179,7 @@ class BusinessSerializer(serializers.ModelSerializer):
     )
     languages = serializers.ListField(child=LanguageTagField(), required=False, max_length=MAX_LIST_ITEMS)
     certifications = serializers.ListField(
-        child=serializers.CharField(max_length=120), required=False, max_length=MAX_LIST_ITEMS
+        child=TextField(max_length=120), required=False, max_length=MAX_LIST_ITEMS
     )
     contact_phone = serializers.RegexField(
         r"^\+?[0-9 ()./\-]*(x[0-9]+)?$", max_length=40, required=False, allow_blank=True,
@@ -295,7 +297,7 @@ class BusinessImportSerializer(BusinessSerializer):
     """One row of an import file: the API's fields plus the import key and status."""
 
     writable_protected = ("external_id", "status")
-    external_id = serializers.CharField(max_length=100)
+    external_id = TextField(max_length=100)
     status = serializers.ChoiceField(
         choices=[Business.Status.DRAFT, Business.Status.PENDING_REVIEW, Business.Status.PUBLISHED],
         required=False, default=Business.Status.DRAFT,
@@ -319,7 +321,7 @@ class BusinessFilterParams(serializers.Serializer):
     """The business filters (search/filters.py) as query parameters: the same
     names and rules for GET /businesses/, the search API and the search page."""
 
-    city = serializers.CharField(max_length=500, required=False, allow_blank=True, default="",
+    city = TextField(max_length=500, required=False, allow_blank=True, default="",
                                  help_text="City slug (comma-separated for several).")
     country = serializers.RegexField(r"^[A-Za-z]{2}$", required=False, allow_blank=True, default="",
                                      help_text="ISO 3166-1 alpha-2.")
@@ -346,8 +348,8 @@ class BusinessFilter(django_filters.FilterSet):
 
     updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
     status = django_filters.ChoiceFilter(choices=Business.Status.choices)
-    pending_changes = django_filters.BooleanFilter(
-        field_name="pending_revision", lookup_expr="isnull", exclude=True,
+    pending_changes = django_filters.ChoiceFilter(
+        choices=[("true", "true"), ("false", "false")], method="filter_pending_changes",
         help_text="true: profiles with changes waiting for review (the moderators' queue).",
     )
     ordering = django_filters.OrderingFilter(fields=("name", "updated_at", "created_at", "founded_year"))
@@ -356,24 +358,27 @@ class BusinessFilter(django_filters.FilterSet):
         model = Business
         fields = []
 
+    def filter_pending_changes(self, queryset, name, value):
+        return queryset.filter(pending_revision__isnull=value != "true")
+
 
 @extend_schema_serializer(component_name="ModerationReason")  # matching has a Reason too
 class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=2000)
+    reason = TextField(max_length=2000)
 
 
 class PublishSerializer(serializers.Serializer):
-    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    note = TextField(max_length=2000, required=False, allow_blank=True, default="")
     verify = serializers.BooleanField(required=False, default=False)
 
 
 class NoteSerializer(serializers.Serializer):
-    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    note = TextField(max_length=2000, required=False, allow_blank=True, default="")
 
 
 class ReportSerializer(serializers.Serializer):
     reason = serializers.ChoiceField(choices=ProfileFlag.Reason.choices)
-    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    note = TextField(max_length=2000, required=False, allow_blank=True, default="")
 
 
 class MergeSerializer(serializers.Serializer):
@@ -384,10 +389,10 @@ class MergeSerializer(serializers.Serializer):
         required=False, default=False,
         help_text="Make this profile's owner and members members of the kept one.",
     )
-    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    note = TextField(max_length=2000, required=False, allow_blank=True, default="")
 
 
-class FlaggedProfileSerializer(serializers.ModelSerializer):
+class FlaggedProfileSerializer(ApiModelSerializer):
     """Just enough to find a flagged profile; never its contact details."""
 
     city = serializers.SlugRelatedField(slug_field="slug", read_only=True)
@@ -398,11 +403,13 @@ class FlaggedProfileSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ProfileFlagSerializer(serializers.ModelSerializer):
+class ProfileFlagSerializer(ApiModelSerializer):
     business = FlaggedProfileSerializer(read_only=True)
-    other = FlaggedProfileSerializer(read_only=True)
-    reporter = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    resolved_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    other = FlaggedProfileSerializer(read_only=True, allow_null=True, help_text="The look-alike; none for a report.")
+    reason = serializers.ChoiceField(choices=ProfileFlag.Reason.choices, read_only=True, allow_blank=True,
+                                     help_text="A report's reason; blank for a likely duplicate.")
+    reporter = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    resolved_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = ProfileFlag
@@ -590,10 +597,10 @@ class MeView(APIView):
         responses=inline_serializer(
             "Me",
             {
-                "username": serializers.CharField(),
+                "username": TextField(),
                 "email": serializers.EmailField(),
                 "is_staff": serializers.BooleanField(),
-                "volunteer_cities": serializers.ListField(child=serializers.CharField()),
+                "volunteer_cities": serializers.ListField(child=TextField()),
                 "businesses": BusinessSerializer(many=True),
             },
         )
@@ -618,9 +625,9 @@ class MeView(APIView):
 
 
 class TaxonomyEntrySerializer(serializers.Serializer):
-    code = serializers.CharField()
-    title = serializers.CharField()
-    level = serializers.CharField()
+    code = TextField()
+    title = TextField()
+    level = TextField()
 
 
 class TaxonomyViewSet(viewsets.ViewSet):

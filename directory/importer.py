@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, transaction
 from rest_framework.exceptions import ValidationError
 
 from . import services
@@ -188,6 +188,12 @@ def import_file(path, *, dry_run=False, progress=None, batch_size=BATCH_SIZE):
                     progress.advance()
             if dry_run:
                 transaction.set_rollback(True)
+    if not dry_run and report.rows and connection.vendor == "postgresql":
+        # PostgreSQL plans searches and facets from its statistics, which lag a
+        # bulk load until autovacuum gets to the tables; planned for empty
+        # tables, a filter over a few hundred firms can take minutes.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE directory_business, directory_businessterm")
     return report
 
 

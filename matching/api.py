@@ -15,6 +15,8 @@ from rest_framework.permissions import IsAdminUser, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.api import ApiModelSerializer, TextField
+
 from config.throttling import IntroductionRequestThrottle
 from directory import selectors as directory_selectors
 from directory.models import Business, City
@@ -26,8 +28,8 @@ from .models import Introduction
 class IntroducedBusinessSerializer(serializers.Serializer):
     """The public face of a firm in an introduction."""
 
-    slug = serializers.CharField()
-    name = serializers.CharField()
+    slug = TextField()
+    name = TextField()
     city = serializers.SerializerMethodField()
 
     def get_city(self, business) -> dict:
@@ -37,12 +39,12 @@ class IntroducedBusinessSerializer(serializers.Serializer):
 
 @extend_schema_serializer(component_name="MatchReason")  # directory has a Reason too
 class ReasonSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    text = serializers.CharField()
+    code = TextField()
+    text = TextField()
     weight = serializers.FloatField()
 
 
-class IntroductionSerializer(serializers.ModelSerializer):
+class IntroductionSerializer(ApiModelSerializer):
     business_a = IntroducedBusinessSerializer()
     business_b = IntroducedBusinessSerializer()
     reasons = ReasonSerializer(many=True)
@@ -63,11 +65,11 @@ class IntroductionSerializer(serializers.ModelSerializer):
 
 class EventSerializer(serializers.Serializer):
     round = serializers.IntegerField()
-    action = serializers.CharField()
-    from_status = serializers.CharField()
-    to_status = serializers.CharField()
-    note = serializers.CharField()
-    actor = serializers.CharField(allow_null=True, help_text="Empty when the viewer may not know who acted.")
+    action = TextField()
+    from_status = TextField()
+    to_status = TextField()
+    note = TextField()
+    actor = TextField(allow_null=True, help_text="Empty when the viewer may not know who acted.")
     created_at = serializers.DateTimeField()
 
 
@@ -126,8 +128,8 @@ class IntroductionFilter(django_filters.FilterSet):
 
 
 class RequestSerializer(serializers.Serializer):
-    target = serializers.CharField(max_length=220)
-    message = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+    target = TextField(max_length=220)
+    message = TextField(max_length=4000, required=False, allow_blank=True, default="")
     # "from" is a keyword in Python, so the field is declared below.
 
     def validate_target(self, value):
@@ -148,23 +150,23 @@ def _public_business(slug, field):
 
 
 class ApproveSerializer(serializers.Serializer):
-    message = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+    message = TextField(max_length=4000, required=False, allow_blank=True, default="")
 
 
 class DismissSerializer(serializers.Serializer):
     reason = serializers.ChoiceField(choices=Introduction.DismissReason.choices)
-    note = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+    note = TextField(max_length=4000, required=False, allow_blank=True, default="")
 
 
 class AnswerSerializer(serializers.Serializer):
-    business = serializers.CharField(max_length=220, required=False, help_text="Only if you manage both firms.")
-    reason = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+    business = TextField(max_length=220, required=False, help_text="Only if you manage both firms.")
+    reason = TextField(max_length=4000, required=False, allow_blank=True, default="")
 
 
 class OutcomeSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=Introduction.Outcome.choices)
     value = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, required=False, allow_null=True)
-    note = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+    note = TextField(max_length=4000, required=False, allow_blank=True, default="")
 
 
 class IntroductionViewSet(viewsets.ReadOnlyModelViewSet):
@@ -275,8 +277,8 @@ class InboxView(APIView):
 class FunnelRowSerializer(serializers.Serializer):
     """One city pair in one month (of creation) of the funnel."""
 
-    city_pair = serializers.CharField(help_text="Two city slugs, sorted, joined by a comma.")
-    month = serializers.CharField(help_text="YYYY-MM")
+    city_pair = TextField(help_text="Two city slugs, sorted, joined by a comma.")
+    month = TextField(help_text="YYYY-MM")
     proposed = serializers.IntegerField()
     approved = serializers.IntegerField()
     accepted = serializers.IntegerField(help_text="At least one firm accepted.")

@@ -7,6 +7,8 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.api import TextField
+
 from config.throttling import SearchThrottle
 from directory.api import RESTRICTED_FIELDS, BusinessFilterParams, BusinessSerializer
 
@@ -15,7 +17,7 @@ from .query import SearchQuery
 
 
 class SearchParams(BusinessFilterParams):
-    q = serializers.CharField(max_length=500, required=False, allow_blank=True, default="", trim_whitespace=True)
+    q = TextField(max_length=500, required=False, allow_blank=True, default="", trim_whitespace=True)
     page = serializers.IntegerField(min_value=1, max_value=10_000, required=False, default=1)
     page_size = serializers.IntegerField(min_value=1, required=False, default=20)
 
@@ -29,8 +31,8 @@ class SearchParams(BusinessFilterParams):
 
 
 class SearchHitSerializer(BusinessSerializer):
-    highlights = serializers.DictField(child=serializers.CharField(), read_only=True)
-    reasons = serializers.ListField(child=serializers.CharField(), read_only=True)
+    highlights = serializers.DictField(child=TextField(), read_only=True)
+    reasons = serializers.ListField(child=TextField(), read_only=True)
     score = serializers.FloatField(read_only=True)
 
     class Meta(BusinessSerializer.Meta):
@@ -58,7 +60,7 @@ class SearchView(APIView):
             "results": SearchHitSerializer(many=True),
             "facets": serializers.DictField(),
             "took_ms": serializers.IntegerField(),
-            "backend": serializers.CharField(),
+            "backend": TextField(),
         }),
     )
     def get(self, request):

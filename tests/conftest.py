@@ -14,6 +14,17 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def generous_throttles(settings):
+    """Tests search and ask far more often than a visitor would; the throttle
+    tests (tests/security/test_throttling.py) set the small rates they check."""
+    framework = dict(settings.REST_FRAMEWORK)
+    framework["DEFAULT_THROTTLE_RATES"] = {
+        **framework["DEFAULT_THROTTLE_RATES"], "search": "100000/minute", "introduction_requests": "100000/hour",
+    }
+    settings.REST_FRAMEWORK = framework
+
+
+@pytest.fixture(autouse=True)
 def empty_cache():
     """Throttle counters, rate limits and sign-in claims live in the cache
     (per process in tests): each test starts without the last one's."""

@@ -124,6 +124,7 @@ def test_matching_proposing_a_declined_pair_again_starts_a_clean_round(staff, bu
 
     # The supplier now offers more: the pair may be judged afresh.
     directory_services.update_business(actor=supplier.owner, business=supplier, data={"offers_hs": ["870830", "870840"]})
+    directory_services.publish_business_changes(actor=staff, business=supplier)
     runs.run_matching_now(full=False)
     introduction.refresh_from_db()
     assert (introduction.status, introduction.round) == (Status.PROPOSED, 2)

@@ -49,7 +49,7 @@ def test_with_the_engine_down_edits_succeed_and_search_answers_from_the_database
     api.force_authenticate(firm.owner)
     before = OutboxEntry.objects.count()
     for n in range(100):
-        response = api.patch(f"/api/v1/businesses/{firm.slug}/", {"offers_text": f"브레이크 패드 {n}"}, format="json")
+        response = api.patch(f"/api/v1/businesses/{firm.slug}/", {"description": f"브레이크 패드 {n}"}, format="json")
         assert response.status_code == 200
     assert OutboxEntry.objects.count() == before + 100  # waiting, not lost
 
@@ -116,7 +116,7 @@ def test_an_older_document_arriving_last_never_replaces_the_newer_one(es, networ
     # The after-commit drain reads the profile; before its bulk request lands,
     # an edit commits and beat's sweep indexes the newer state.
     late = es.prepare([firm.pk])
-    firm = services.update_business(actor=firm.owner, business=firm, data={"name": "Colfax Automation"})
+    firm = services.update_business(actor=staff, business=firm, data={"name": "Colfax Automation"})
     sync(es)
     assert es.send(late) == 1  # refused as older, which counts as applied
     es.refresh()
