@@ -29,6 +29,13 @@ class Pagination(PageNumberPagination):
             raise ValidationError({self.page_size_query_param: ["A whole number of at least 1."]})
         return super().get_page_size(request)
 
+    def get_page_number(self, request, paginator):
+        # The schema says a whole number; DRF would also take "" (page 1) and "last".
+        value = request.query_params.get(self.page_query_param)
+        if value is not None and not (value.isdigit() and int(value) > 0):
+            raise ValidationError({self.page_query_param: ["A whole number of at least 1."]})
+        return super().get_page_number(request, paginator)
+
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)
         for parameter in parameters:

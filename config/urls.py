@@ -18,7 +18,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     # Last of the API: an address no endpoint matched (ending in "/", so
     # APPEND_SLASH still redirects one that lacks it).
-    re_path(r"^api/.*/$", api_not_found),
+    re_path(r"^api/[\s\S]*/$", api_not_found),  # [\s\S]: an address holding a newline is still an API address
     path("i18n/setlang/", directory_views.set_language, name="set_language"),
 ]
 

@@ -104,6 +104,8 @@ class LanguageTagField(TextField):
         super().__init__(**kwargs)
 
     def to_internal_value(self, data):
+        if isinstance(data, str) and self.max_length is not None and len(data) > self.max_length:
+            self.fail("max_length", max_length=self.max_length)  # as sent, spaces included
         value = super().to_internal_value(data).strip().replace("_", "-")
         if not value:
             return value
@@ -574,10 +576,10 @@ class ProfileFlagViewSet(viewsets.ReadOnlyModelViewSet):
         if not selectors.may_moderate_any(viewer):
             raise PermissionDenied("Only staff and city volunteers see flags.")
         flag_status = self.request.query_params.get("status") or ProfileFlag.Status.OPEN
+        if flag_status not in FLAG_STATUSES:
+            raise serializers.ValidationError({"status": [f"Choose one of: {', '.join(FLAG_STATUSES)}."]})
         if self.action != "list":
             flag_status = None  # a flag stays addressable once resolved
-        elif flag_status not in FLAG_STATUSES:
-            raise serializers.ValidationError({"status": [f"Choose one of: {', '.join(FLAG_STATUSES)}."]})
         return selectors.profile_flags(viewer=viewer, status=None if flag_status == "all" else flag_status)
 
     @extend_schema(request=NoteSerializer, responses=ProfileFlagSerializer)

@@ -64,7 +64,8 @@ class SearchView(APIView):
         }),
     )
     def get(self, request):
-        params = SearchParams(data=request.query_params)
+        # A plain dict: an empty parameter (page=) is then an error, not DRF's form-style default.
+        params = SearchParams(data=request.query_params.dict())
         params.is_valid(raise_exception=True)
         result = selectors.search(params.to_query())
         hits = SearchHitSerializer([_render_hit(h) for h in result.hits], many=True, context={"viewer": None})
