@@ -56,6 +56,18 @@ class TextField(serializers.CharField):
         return super().to_internal_value(data)
 
 
+class TextRegexField(serializers.RegexField):
+    """A RegexField that, like TextField, takes text only (a phone number sent
+    as a JSON number is a client's bug, not a phone number)."""
+
+    default_error_messages = TextField.default_error_messages
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("not_text")
+        return super().to_internal_value(data)
+
+
 class ApiModelSerializer(serializers.ModelSerializer):
     """A ModelSerializer whose text columns take text only (see TextField)."""
 

@@ -22,7 +22,7 @@ from rest_framework.permissions import IsAdminUser, IsAuthenticated, IsAuthentic
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api import ApiModelSerializer, TextField, Pagination
+from config.api import ApiModelSerializer, Pagination, TextField, TextRegexField
 from search.filters import FILTER_NAMES, BusinessFilters, filter_businesses
 
 from . import selectors, services, taxonomy
@@ -183,7 +183,7 @@ class BusinessSerializer(ApiModelSerializer):
     certifications = serializers.ListField(
         child=TextField(max_length=120), required=False, max_length=MAX_LIST_ITEMS
     )
-    contact_phone = serializers.RegexField(
+    contact_phone = TextRegexField(
         r"^\+?[0-9 ()./\-]*(x[0-9]+)?$", max_length=40, required=False, allow_blank=True,
         error_messages={"invalid": "Use digits, spaces and + ( ) - only, e.g. +82 31 123 4567."},
     )

@@ -39,3 +39,10 @@ def test_a_flag_status_filter_is_checked_on_every_flag_address(api, staff):
     api.force_authenticate(staff)
     response = api.get("/api/v1/profile-flags/1/?status=AAA")
     assert response.status_code == 400 and "status" in response.json()
+
+
+def test_a_phone_number_sent_as_a_number_is_a_400(api, make_business):
+    firm = make_business()
+    api.force_authenticate(firm.owner)
+    response = api.patch(f"/api/v1/businesses/{firm.slug}/", {"contact_phone": -10000000.0}, format="json")
+    assert response.status_code == 400 and "contact_phone" in response.json()
