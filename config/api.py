@@ -68,8 +68,9 @@ class TextRegexField(serializers.RegexField):
         return super().to_internal_value(data)
 
 
+# A ModelSerializer whose text columns take text only (see TextField). A
+# comment, not a docstring: the schema would give it to every subclass.
 class ApiModelSerializer(serializers.ModelSerializer):
-    """A ModelSerializer whose text columns take text only (see TextField)."""
 
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,

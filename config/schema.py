@@ -142,6 +142,18 @@ class AutoSchema(openapi.AutoSchema):
                         parameter["schema"]["pattern"] = UNICODE_SLUG_PATTERN
         return parameters
 
+    def _map_basic_serializer(self, serializer, direction):
+        # A serializer may leave some fields out for some readers (a profile's
+        # contact for the public); it names them in `conditional_fields`, and
+        # the schema says they may be absent.
+        schema = super()._map_basic_serializer(serializer, direction)
+        conditional = set(getattr(serializer, "conditional_fields", ()))
+        if conditional and "required" in schema:
+            schema["required"] = [name for name in schema["required"] if name not in conditional]
+            if not schema["required"]:
+                del schema["required"]
+        return schema
+
     def _map_serializer_field(self, field, direction, bypass_extensions=False):
         schema = super()._map_serializer_field(field, direction, bypass_extensions)
         if isinstance(field, serializers.SlugField) and field.allow_unicode:

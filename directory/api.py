@@ -242,6 +242,9 @@ class BusinessSerializer(ApiModelSerializer):
             "proposed_at": serializers.DateTimeField().to_representation(revision.proposed_at),
         }
 
+    # Left out for readers who may not see them (config.schema reads this).
+    conditional_fields = RESTRICTED_FIELDS
+
     def _may_see_restricted(self, business):
         viewer = self.context.get("viewer")
         return viewer is not None and viewer.can_see_private(business)

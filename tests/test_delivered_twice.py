@@ -85,6 +85,7 @@ def test_introduction_reminders_and_follow_ups_delivered_twice_email_each_firm_o
     assert OutgoingEmail.objects.filter(key__contains=":followup0:").count() == 2
     assert not OutgoingEmail.objects.filter(sent_at__isnull=True).exists()
     written = [p.read_text() for p in celery_worker_process["mail_dir"].glob("*.log")]
-    assert sum("Reminder:" in text for text in written) == 1
-    assert sum("How did it go" in text for text in written) == 2
+    # Emails sent within the same second may share a file: count the messages.
+    assert sum(text.count("Subject: Reminder:") for text in written) == 1
+    assert sum(text.count("Subject: How did it go") for text in written) == 2
     assert MatchRun.objects.count() == 0 and not mail.outbox  # everything went through the worker

@@ -56,6 +56,8 @@ def site(private_postgres, settings, tmp_path):
         "CELERY_TASK_ALWAYS_EAGER": "false",  # an in-memory broker nobody reads: the outbox keeps its rows
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
         "DJANGO_DEBUG": "false",
+        # As in production: with DEBUG off the server will not start on the development key.
+        "DJANGO_SECRET_KEY": uuid.uuid4().hex * 2,
     }
 
     def manage(*args, check=True):

@@ -16,7 +16,6 @@ from directory.models import Business, City
 from matching import notifications
 from matching import introductions as matching_introductions
 from matching.models import Introduction
-from tests.e2e.conftest import browser, open_page  # noqa: F401  (the Chromium fixtures)
 from tests.search.conftest import backend, sync  # noqa: F401  (the per-backend fixture)
 
 from .conftest import page_client, publish
