@@ -18,7 +18,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.permissions import IsAdminUser, IsAuthenticated, IsAuthenticatedOrReadOnly
+from rest_framework.permissions import BasePermission, IsAdminUser, IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -560,6 +560,15 @@ class BusinessViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets
 FLAG_STATUSES = [*ProfileFlag.Status.values, "all"]
 
 
+class MayModerate(BasePermission):
+    """Staff and city volunteers: those who work the moderation queue."""
+
+    message = "Only staff and city volunteers see flags."
+
+    def has_permission(self, request, view):
+        return selectors.may_moderate_any(selectors.viewer_for(request.user))
+
+
 @extend_schema(parameters=[OpenApiParameter(
     "status", OpenApiTypes.STR, enum=FLAG_STATUSES, description="open (the default), dismissed, merged or all.",
 )])
@@ -569,7 +578,7 @@ class ProfileFlagViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = ProfileFlagSerializer
     filterset_class = ProfileFlagFilter
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsAuthenticated, MayModerate]
     queryset = ProfileFlag.objects.none()  # for the schema; get_queryset decides
 
     def get_queryset(self):
