@@ -91,7 +91,7 @@ class DatabaseBackend(BaseSearchBackend):
                 params += [*kinds, *codes]
         if not conditions:
             return None
-        return (f"SELECT DISTINCT business_id AS id, {CODE_MATCH_SCORE} AS score FROM {TERMS} "
+        return (f"SELECT DISTINCT business_id AS id, {CODE_MATCH_SCORE} AS score FROM {TERMS} "  # nosec B608: table names and placeholders only; values are parameters
                 f"WHERE {' OR '.join(conditions)}", params)
 
     def _matched(self, parsed):
@@ -107,14 +107,14 @@ class DatabaseBackend(BaseSearchBackend):
         """A condition on businesses: their words match the query, or a code it names.
         One IN (…) rather than two OR-ed, so PostgreSQL can make it a semi-join."""
         matched, params = self._matched(parsed)
-        return Q(pk__in=RawSQL(f"{matched}SELECT id FROM matched", params))
+        return Q(pk__in=RawSQL(f"{matched}SELECT id FROM matched", params))  # nosec B611 B608: built from this module's SQL; values are parameters
 
     def _scored_page(self, filtered, parsed, *, offset, limit):
         """One page of (business id, score) among the filtered businesses, best
         first: a text match's score plus CODE_MATCH_SCORE for a code match."""
         matched, params = self._matched(parsed)
         filtered_sql, filtered_params = filtered.values("pk").query.sql_with_params()
-        sql = (f"{matched}SELECT id, SUM(score) AS total FROM matched WHERE id IN ({filtered_sql}) "
+        sql = (f"{matched}SELECT id, SUM(score) AS total FROM matched WHERE id IN ({filtered_sql}) "  # nosec B608: table names and placeholders only; values are parameters
                "GROUP BY id ORDER BY total DESC, id LIMIT %s OFFSET %s")
         with connection.cursor() as cursor:
             cursor.execute(sql, [*params, *filtered_params, limit, offset])
@@ -155,7 +155,7 @@ class DatabaseBackend(BaseSearchBackend):
         ids_sql, ids_params = ids.query.sql_with_params()
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT value, COUNT(*) FROM ("
+                f"SELECT value, COUNT(*) FROM ("  # nosec B608: table names and placeholders only; values are parameters
                 f"SELECT id AS business_id, description_language AS value FROM {BUSINESSES} WHERE id IN ({ids_sql}) "
                 f"UNION SELECT business_id, value FROM {TERMS} WHERE kind = 'language' AND business_id IN ({ids_sql})"
                 f") AS languages GROUP BY value",
