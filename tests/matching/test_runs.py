@@ -167,7 +167,7 @@ def test_a_dismissed_pair_cools_off_unless_a_side_changes_what_it_trades(brake_m
     buyer, sellers, _ = brake_market
     runs.run_matching_now(full=True)
     introduction = Introduction.objects.get(business_a=buyer, business_b=sellers[0])
-    Introduction.objects.filter(pk=introduction.pk).update(status=Status.DISMISSED, decided_at=timezone.now())
+    introductions.dismiss_introduction(actor=staff, introduction=introduction, reason="timing")
 
     runs.run_matching_now(full=True)
     assert Introduction.objects.get(pk=introduction.pk).status == Status.DISMISSED
@@ -179,11 +179,12 @@ def test_a_dismissed_pair_cools_off_unless_a_side_changes_what_it_trades(brake_m
     runs.run_matching_now(full=False)
     assert Introduction.objects.get(pk=introduction.pk).status == Status.PROPOSED
 
-    # Dismissed long ago, nothing changed: the cooling-off is over.
+    # Dismissed, nothing changed, and the cooling-off is over (here: none at all).
     other = Introduction.objects.get(business_a=buyer, business_b=sellers[1])
-    Introduction.objects.filter(pk=other.pk).update(
-        status=Status.DISMISSED, decided_at=timezone.now() - timedelta(days=settings.MATCHING_COOLING_OFF_DAYS + 1)
-    )
+    introductions.dismiss_introduction(actor=staff, introduction=other, reason="timing")
+    runs.run_matching_now(full=True)
+    assert Introduction.objects.get(pk=other.pk).status == Status.DISMISSED
+    settings.MATCHING_COOLING_OFF_DAYS = 0
     runs.run_matching_now(full=True)
     assert Introduction.objects.get(pk=other.pk).status == Status.PROPOSED
 
