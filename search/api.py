@@ -18,13 +18,26 @@ from .query import SearchQuery
 
 class SearchParams(BusinessFilterParams):
     q = TextField(max_length=500, required=False, allow_blank=True, default="", trim_whitespace=True)
+    side = serializers.ChoiceField(
+        choices=[("offers", "offers"), ("seeks", "seeks")], required=False, allow_blank=True, default="",
+        help_text="offers: find suppliers; seeks: find buyers; empty: both, suppliers first.",
+    )
+    include_own_city = serializers.BooleanField(
+        required=False, default=False,
+        help_text="A signed-in firm's own city is left out unless this is true.",
+    )
     page = serializers.IntegerField(min_value=1, max_value=10_000, required=False, default=1)
     page_size = serializers.IntegerField(min_value=1, required=False, default=20)
 
-    def to_query(self):
+    def to_query(self, *, own_city=None):
+        """The query; `own_city` is the slug of the signed-in firm's city, left
+        out of the results unless the reader asked to include it."""
+        leave_out = [own_city] if own_city and not self.validated_data["include_own_city"] else []
         return SearchQuery(
             **asdict(self.filters()),
             text=self.validated_data["q"],
+            side=self.validated_data["side"],
+            exclude_city=leave_out,
             page=self.validated_data["page"],
             page_size=min(self.validated_data["page_size"], 200),
         )

@@ -19,6 +19,7 @@ from directory.models import Business, City
 from . import analysis
 from .filters import BusinessFilters
 
+SIDES = ("offers", "seeks")
 FACETS = ("city", "country", "relationship", "naics", "offers", "seeks", "trade_role", "language")
 HIGHLIGHT_FIELDS = ("name", "description", "offers_text", "seeks_text")
 # A query word must be this long before it is read as a product ("tv" is not).
@@ -33,6 +34,12 @@ class SearchQuery(BusinessFilters):
     """Words to match, the business filters (search/filters.py), and a page."""
 
     text: str = ""
+    # "offers": find suppliers (firms offering what the words name); "seeks":
+    # find buyers; "": both, what firms offer ranked before what they seek.
+    side: str = ""
+    # City slugs left out: a signed-in firm's own city, unless it asks for it,
+    # so its neighbours do not crowd out the partner cities.
+    exclude_city: list = field(default_factory=list)
     page: int = 1
     page_size: int = 20
     with_facets: bool = True  # matching asks only for hits

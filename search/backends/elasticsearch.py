@@ -126,6 +126,8 @@ class ElasticsearchBackend(BaseSearchBackend):
         self.ensure_index()
         filters = [self._fresh(), *elasticsearch_filters(query)]
         s = Search(using=self.client, index=self.alias).filter(Q("bool", filter=filters))
+        if query.exclude_city:
+            s = s.exclude(Q("terms", city=query.exclude_city))
         if not parsed.is_empty:
             s = s.query(self._match(parsed))
         else:
