@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from search.analysis import stem, words
+from search.analysis import words
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -40,10 +40,6 @@ class Taxonomy:
     def __init__(self, entries):
         self.entries = {entry.code: entry for entry in entries}
         self._folded = [(entry, set(words(entry.title))) for entry in entries]
-        self._by_stem = {}
-        for entry, title_words in self._folded:
-            for title_stem in {stem(w, "en") for w in title_words}:
-                self._by_stem.setdefault(title_stem, []).append(entry)
 
     def normalize(self, code):
         """The canonical form of a code as people type it ("8708.30" -> "870830")."""
@@ -99,13 +95,6 @@ class Taxonomy:
         best = max(matched for matched, _ in scored)
         hits = [entry for matched, entry in scored if matched == best]
         return sorted(hits, key=lambda e: (len(e.code), e.code))[:limit]
-
-
-    def named_by(self, word):
-        """Entries whose title holds this word, compared by English stem
-        ("semiconductors" names "Semiconductor devices"; "auto" does not name
-        "automatic", as a prefix search would)."""
-        return list(self._by_stem.get(stem(word, "en"), []))
 
 
 class HarmonizedSystem(Taxonomy):

@@ -167,7 +167,8 @@ def _text_candidates(firm):
     """Partners whose profiles answer a need the firm described only in words,
     searched in the firm's own language."""
     result = search.search(SearchQuery(
-        text=firm.seeks_text, city=eligible_partner_cities(firm), page_size=settings.MATCHING_CANDIDATES_PER_FIRM,
+        text=firm.seeks_text, side="offers", city=eligible_partner_cities(firm),
+        page_size=settings.MATCHING_CANDIDATES_PER_FIRM,
         with_facets=False,
     ))
     return [(hit.business.pk, hit.score) for hit in result.hits]

@@ -102,4 +102,4 @@ class SuggestView(APIView):
     )
     def get(self, request):
         text = request.query_params.get("q", "")[:200]
-        return Response({"results": selectors.suggest(text)})
+        return Response({"results": selectors.suggest(text, language=request.LANGUAGE_CODE)})

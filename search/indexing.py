@@ -14,14 +14,16 @@ that changed the profile. It does three things, all in that transaction:
 """
 
 import logging
+from dataclasses import dataclass
 
 from django.db import connection, transaction
 from django.db.models import F
 
+from directory import glossary
 from directory.models import Business
 
-from . import analysis
-from .models import OutboxEntry
+from . import analysis, spelling
+from .models import OutboxEntry, SearchWord
 
 logger = logging.getLogger(__name__)
 
@@ -70,52 +72,87 @@ def schedule_drain():
         logger.warning("Could not drain the search outbox now; it will be retried.", exc_info=True)
 
 
+@dataclass(frozen=True)
+class EntryTokens:
+    """A business's words, kept apart by what they say about it: what a firm
+    offers ranks before what it seeks (search/backends), so the two are
+    separate columns."""
+
+    name: list
+    offers: list
+    seeks: list
+    body: list  # description, city, certifications
+
+
 def entry_tokens(business):
-    """The three token columns of a business, as lists (see search/analysis.py)."""
+    """The token columns of a business, as lists (see search/analysis.py)."""
     language = business.description_language
-    name = analysis.tokens(business.name, language)
-    trade = analysis.tokens(f"{business.offers_text}\n{business.seeks_text}", language)
-    body = analysis.tokens(
-        "\n".join([business.description, business.city.name, " ".join(business.certifications or [])]),
-        language,
+    return EntryTokens(
+        name=analysis.tokens(business.name, language),
+        offers=analysis.tokens(business.offers_text, language),
+        seeks=analysis.tokens(business.seeks_text, language),
+        body=analysis.tokens(
+            "\n".join([business.description, business.city.name, " ".join(business.certifications or [])]),
+            language,
+        ),
     )
-    return name, trade, body
+
+
+def vocabulary_words(business):
+    """The words of a profile worth correcting a typo towards: folded, in a
+    spaced script, long enough to be mistyped (search/spelling.py)."""
+    text = " ".join([business.name, business.offers_text, business.seeks_text, business.description])
+    return {
+        word for word in analysis.words(text)
+        if len(word) >= spelling.MIN_LENGTH and len(word) <= SearchWord.MAX_LENGTH and not word.isdigit()
+        and not glossary.is_substring_script(word)
+    }
 
 
 _UPSERT_ENTRY = (
-    "INSERT INTO search_searchentry (business_id, version, name_tokens, trade_tokens, body_tokens, vector) "
-    "VALUES (%s, %s, %s, %s, %s, {vector}) "
+    "INSERT INTO search_searchentry (business_id, version, name_tokens, offers_tokens, seeks_tokens, body_tokens, vector) "
+    "VALUES (%s, %s, %s, %s, %s, %s, {vector}) "
     "ON CONFLICT (business_id) DO UPDATE SET version = excluded.version, name_tokens = excluded.name_tokens, "
-    "trade_tokens = excluded.trade_tokens, body_tokens = excluded.body_tokens, vector = excluded.vector "
+    "offers_tokens = excluded.offers_tokens, seeks_tokens = excluded.seeks_tokens, "
+    "body_tokens = excluded.body_tokens, vector = excluded.vector "
     # An entry made from an older state of the profile never replaces a newer one.
     "WHERE search_searchentry.version <= excluded.version "
     "RETURNING business_id"
 )
+# Weights say which column a word came from, so a query can ask for words in
+# the name or offers (A, B), the description (C) or the needs (D) only.
 _POSTGRES_VECTOR = (
     "setweight(array_to_tsvector(%s::text[]), 'A') || setweight(array_to_tsvector(%s::text[]), 'B') || "
-    "setweight(array_to_tsvector(%s::text[]), 'C')"
+    "setweight(array_to_tsvector(%s::text[]), 'C') || setweight(array_to_tsvector(%s::text[]), 'D')"
 )
 
 
 def write_entries(businesses):
     """Rewrite the database backend's entries for these businesses, each only
-    if it was made from the same or a newer version than the one it replaces.
+    if it was made from the same or a newer version than the one it replaces,
+    and add their words to the vocabulary typos are corrected towards.
     Returns the ids whose entries were written."""
     postgres = connection.vendor == "postgresql"
     sql = _UPSERT_ENTRY.format(vector=_POSTGRES_VECTOR if postgres else "NULL")
-    written = []
+    written, words = [], set()
     with connection.cursor() as cursor:
         for business in businesses:
-            name, trade, body = entry_tokens(business)
-            params = [business.pk, business.search_version, " ".join(name), " ".join(trade), " ".join(body)]
-            cursor.execute(sql, params + ([name, trade, body] if postgres else []))
+            t = entry_tokens(business)
+            columns = [" ".join(t.name), " ".join(t.offers), " ".join(t.seeks), " ".join(t.body)]
+            cursor.execute(sql, [business.pk, business.search_version, *columns]
+                           + ([t.name, t.offers, t.body, t.seeks] if postgres else []))
             if cursor.fetchone() is None:
                 continue
             written.append(business.pk)
+            words |= vocabulary_words(business)
             if connection.vendor == "sqlite":
                 cursor.execute("DELETE FROM search_fts WHERE rowid = %s", [business.pk])
                 cursor.execute(
-                    "INSERT INTO search_fts (rowid, name, trade, body) VALUES (%s, %s, %s, %s)",
-                    [business.pk, " ".join(name), " ".join(trade), " ".join(body)],
+                    "INSERT INTO search_fts (rowid, name, offers, seeks, body) VALUES (%s, %s, %s, %s, %s)",
+                    [business.pk, *columns],
                 )
+    # Words are only ever added: a word no profile uses any more can only
+    # offer a correction that finds nothing, which costs nothing.
+    SearchWord.objects.bulk_create([SearchWord(word=w) for w in sorted(words)], ignore_conflicts=True,
+                                   batch_size=1000)
     return written

@@ -15,12 +15,27 @@ class SearchEntry(models.Model):
         "directory.Business", on_delete=models.CASCADE, primary_key=True, related_name="search_entry"
     )
     name_tokens = models.TextField(blank=True)
-    trade_tokens = models.TextField(blank=True)  # what it offers and seeks, in words
+    offers_tokens = models.TextField(blank=True)  # what it offers, in words
+    seeks_tokens = models.TextField(blank=True)  # what it seeks, in words
     body_tokens = models.TextField(blank=True)  # description, city, certifications
     vector = SearchVectorField(null=True)  # PostgreSQL only; its GIN index is made by a migration
     # The business's search_version these tokens were made from: an entry is
     # only ever replaced by one made from the same or a newer state.
     version = models.BigIntegerField(default=0)
+
+
+class SearchWord(models.Model):
+    """The words of the directory's profiles, which a mistyped query word is
+    corrected towards on the database backend (search/spelling.py). On
+    PostgreSQL a trigram index finds the near ones; on SQLite they are read
+    by first letter and length and compared in Python."""
+
+    MAX_LENGTH = 100
+
+    word = models.CharField(max_length=MAX_LENGTH, primary_key=True)
+
+    def __str__(self):
+        return self.word
 
 
 class OutboxEntry(models.Model):

@@ -8,25 +8,20 @@ order.
 
 import html
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext
 
-from directory import taxonomy
+from directory import glossary, taxonomy
 from directory.models import Business, City
 
-from . import analysis
+from . import analysis, spelling
 from .filters import BusinessFilters
 
 SIDES = ("offers", "seeks")
 FACETS = ("city", "country", "relationship", "naics", "offers", "seeks", "trade_role", "language")
 HIGHLIGHT_FIELDS = ("name", "description", "offers_text", "seeks_text")
-# A query word must be this long before it is read as a product ("tv" is not).
-MIN_EXPANSION_WORD = 3
-# A word naming entries under more headings (HS) or industry groups (NAICS)
-# than this is too vague to expand.
-MAX_GROUPS_PER_WORD = 6
 
 
 @dataclass
@@ -47,6 +42,48 @@ class SearchQuery(BusinessFilters):
     @property
     def offset(self):
         return (self.page - 1) * self.page_size
+
+
+# How a hit ranks. A firm's evidence puts it in a tier, and the best tier it
+# reaches counts: what the searcher asked for, found where the firm says what
+# it offers (its name, its offers, or an offered code the words name), ranks
+# first; the same words only in its description next; in what it seeks last.
+# Within a tier, text relevance (scaled into [0, TEXT_WEIGHT)) and a code
+# named by the query (CODE_BONUS) order the firms (a relevance r counts as
+# TEXT_WEIGHT * r / (1 + r), whatever its engine's scale), so a supplier that offers
+# HS 871200 without writing "bicycle" ranks with those that write it.
+SUPPLY, DESCRIBED, NEED = 4.0, 2.0, 1.0
+TEXT_WEIGHT = 0.5
+CODE_BONUS = 0.5
+
+
+@dataclass(frozen=True)
+class TextLevel:
+    tier: float
+    columns: tuple  # of "name", "offers", "seeks", "body"
+
+
+@dataclass(frozen=True)
+class CodeLevel:
+    kinds: tuple  # BusinessTerm kinds / document fields: "offers", "seeks", "naics"
+    scheme: str
+    tier: float
+    bonus: float
+
+
+ALL_COLUMNS = ("name", "offers", "body", "seeks")
+
+
+def ranking(side):
+    """(text levels, code levels) for a side: "offers" finds suppliers only,
+    "seeks" buyers only, "" both, suppliers first."""
+    if side == "seeks":
+        return [TextLevel(SUPPLY, ("seeks",))], [CodeLevel(("seeks",), "hs", SUPPLY, CODE_BONUS)]
+    text = [TextLevel(SUPPLY, ("name", "offers")), TextLevel(DESCRIBED, ("name", "offers", "body"))]
+    codes = [CodeLevel(("offers",), "hs", SUPPLY, CODE_BONUS), CodeLevel(("naics",), "naics", DESCRIBED, CODE_BONUS / 2)]
+    if side == "offers":
+        return text, codes
+    return text + [TextLevel(NEED, ALL_COLUMNS)], codes + [CodeLevel(("seeks",), "hs", NEED, 0.0)]
 
 
 @dataclass
@@ -96,48 +133,40 @@ def parse(text):
 
 @lru_cache(maxsize=20_000)
 def expand(text):
-    """Taxonomy entries named by the query's words, so "brake pads" also finds
-    a firm that wrote only in Korean but offers HS 870830.
-
-    Each word is looked up on its own ("brake" names 870830, "pads" names
-    6813), and a word is used only when it picks out a handful of entries
-    once redundant ones are pruned: a vague word that names half the tariff
-    expands to nothing. Digits and short words never expand.
-    """
-    meaningful = [w for w in analysis.words(text) if len(w) >= MIN_EXPANSION_WORD and not w.isdigit()
-                  and w not in analysis.STOPWORDS]
+    """Taxonomy entries the query's words name in any of the network's
+    languages (directory/glossary.py), so "bicycles" also finds the New Taipei
+    maker who wrote only "自行車" but offers HS 871200, and "cofee" still
+    names coffee. Returned as tuples: the result is cached and shared."""
+    corrected = glossary_reading(text)
     found = []
-    for scheme in ("hs", "naics"):  # returned as tuples: the result is cached and shared
+    for scheme in ("hs", "naics"):
         codes = taxonomy.by_name(scheme)
-        entries = {}
-        for word in meaningful:
-            named = _prune(codes.named_by(word))
-            if len({entry.code[:4] for entry in named}) <= MAX_GROUPS_PER_WORD:
-                entries.update((entry.code, entry) for entry in named)
-        found.append(tuple(entries[code] for code in sorted(_prune_codes(entries))))
+        entries = [codes.get(code) for code in glossary.read_codes(corrected, scheme)]
+        found.append(tuple(entry for entry in entries if entry is not None))
     return found[0], found[1]
 
 
+def glossary_reading(text):
+    """The text with each word the glossary does not know replaced by the
+    nearest word it does ("cofee" -> "coffee"), for reading codes."""
+    vocabulary = glossary_vocabulary()
+    out = []
+    for word in analysis.words(text or ""):
+        corrections = () if glossary.is_substring_script(word) else vocabulary.corrections(word)
+        out.append(corrections[0] if corrections else word)
+    return " ".join(out)
+
+
+@cache
+def glossary_vocabulary():
+    return spelling.Vocabulary(glossary.glossary().vocabulary())
+
+
 def inferred_hs_codes(text):
-    """HS codes a firm's own words name ("brake pads and rotors" -> 870830,
-    ...), for firms that describe a need or an offer without codes."""
-    return [entry.code for entry in expand(text or "")[0]]
-
-
-def _prune(entries):
-    keep = _prune_codes({entry.code: entry for entry in entries})
-    return [entry for entry in entries if entry.code in keep]
-
-
-def _prune_codes(entries):
-    """Drop what the rest already covers: an entry under another one (a
-    subheading under its heading), and a chapter or sector when something
-    more precise beneath it was named (the word "coffee" names chapter 09,
-    "Coffee, tea, maté and spices", but heading 0901 is what was meant)."""
-    codes = set(entries)
-    broad = {c for c in codes if len(c) == 2 and any(o != c and o.startswith(c) for o in codes)}
-    codes -= broad
-    return {c for c in codes if not any(o != c and c.startswith(o) for o in codes)}
+    """HS codes a firm's own words name, in any of the network's languages
+    ("brake pads and rotors", "브레이크 패드", "café verde"), for firms that
+    describe a need or an offer without codes."""
+    return list(glossary.read_codes(text or "", "hs"))
 
 
 def explain(business, parsed):

@@ -10,10 +10,10 @@ import logging
 from elastic_transport import TransportError
 from elasticsearch import ApiError
 
-from directory import taxonomy
+from directory import glossary, taxonomy
 from directory.models import Business
 
-from . import analysis
+from . import analysis, query
 from .backends import get_search_backend
 
 logger = logging.getLogger(__name__)
@@ -47,28 +47,37 @@ def complementary_many(businesses, k=20):
     return _ask("complementary_many", businesses, k)
 
 
-def suggest(text, *, limit=8):
-    """Autocomplete: businesses whose names start with the typed words, and
-    taxonomy entries the words name ("brake" offers HS 8708 and 870830)."""
+def suggest(text, *, limit=8, language="en"):
+    """Autocomplete: HS and NAICS entries the words name in any of the
+    network's languages ("gearbox", "frozen beef", "브레이크 패드", "café
+    verde"), then businesses whose names start with the typed words. Each
+    entry carries its everyday name in the reader's language."""
     results = []
+    if len("".join(analysis.words(text))) >= 2:
+        for scheme, count in (("hs", limit // 2 + 1), ("naics", 2)):
+            for entry in _taxonomy_suggestions(scheme, text, count):
+                results.append({"kind": scheme, "title": entry.title, "code": entry.code,
+                                "name": glossary.glossary().name_for(entry.code, language, scheme=scheme)})
     for business in _suggest_businesses(text, limit=limit // 2):
         results.append({"kind": "business", "title": business.name, "slug": business.slug})
-    if len("".join(analysis.words(text))) >= 3:
-        for scheme, count in (("hs", limit // 2), ("naics", 2)):
-            for entry in _taxonomy_suggestions(scheme, text, count):
-                results.append({"kind": scheme, "title": entry.title, "code": entry.code})
     return results
 
 
 def _taxonomy_suggestions(scheme, text, count):
-    """Entries whose titles hold the words, those that begin with them first
-    ("Brakes and servo-brakes" before "Hydraulic brake fluids"), each
-    subheading followed by its heading so the broader code is offered too."""
+    """Entries for the words: what the glossary reads in them (typos
+    forgiven), then entries whose official titles hold them. A subheading is
+    followed by its heading, so the broader code is offered too."""
     codes = taxonomy.by_name(scheme)
+    ranked = glossary.glossary().codes_for_phrase(text, scheme=scheme)
+    corrected = query.glossary_reading(text)
+    if corrected != " ".join(analysis.words(text)):
+        ranked += [c for c in glossary.glossary().codes_for_phrase(corrected, scheme=scheme) if c not in ranked]
+    entries = [codes.get(code) for code in ranked]
     first = (analysis.words(text) or [""])[0]
-    entries = sorted(codes.search(text, limit=50), key=lambda e: (not analysis.fold(e.title).startswith(first), len(e.title)))
+    by_title = sorted(codes.search(text, limit=50),
+                      key=lambda e: (not analysis.fold(e.title).startswith(first), len(e.title)))
     suggestions = []
-    for entry in entries:
+    for entry in [e for e in entries if e is not None] + by_title:
         parent = codes.get(entry.code[:4]) if scheme == "hs" and len(entry.code) == 6 else None
         for candidate in (entry, parent):
             if candidate is not None and candidate not in suggestions:

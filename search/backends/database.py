@@ -8,23 +8,29 @@ to do.
 
 import itertools
 import time
+from dataclasses import replace
 
 from django.db import connection
 from django.db.models import Case, CharField, Count, F, Q, Sum, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Length
 
+from directory import glossary
 from directory.models import Business, BusinessTerm
 from directory.taxonomy import NAICS
 
-from .. import analysis
+from .. import analysis, spelling
 from .. import query as search_query
 from ..filters import filter_businesses
-from ..models import OutboxEntry, SearchEntry
+from ..models import OutboxEntry, SearchEntry, SearchWord
 from .base import BaseSearchBackend, complementary_codes, eligible_partner_cities
 
-# A code match with no word in common still deserves a place, below good text matches.
-CODE_MATCH_SCORE = 0.5
+# The PostgreSQL vector's weight and the SQLite FTS5 column of each column of
+# the entry (search/indexing.py writes them).
+WEIGHTS = {"name": "A", "offers": "B", "body": "C", "seeks": "D"}
+FTS_COLUMNS = {"name": "name", "offers": "offers", "body": "body", "seeks": "seeks"}
+# Candidates for a typo's correction share at least this trigram similarity.
+TRIGRAM_THRESHOLD = 0.2
 TERMS = BusinessTerm._meta.db_table
 BUSINESSES = Business._meta.db_table
 
@@ -39,7 +45,7 @@ class DatabaseBackend(BaseSearchBackend):
 
     def search(self, query):
         started = time.monotonic()
-        parsed = search_query.parse(query.text)
+        parsed = self.corrected(search_query.parse(query.text), query.text)
         filtered = filter_businesses(Business.objects.public(), filters=query).order_by()
         if query.exclude_city:
             filtered = filtered.exclude(city__slug__in=query.exclude_city)
@@ -48,8 +54,8 @@ class DatabaseBackend(BaseSearchBackend):
             ids = filtered.order_by("name", "pk").values_list("pk", flat=True)[query.offset:query.offset + query.page_size]
             page = [(pk, 0.0) for pk in ids]
         else:
-            matching = filtered.filter(self._matches(parsed))
-            page = self._scored_page(filtered, parsed, offset=query.offset, limit=query.page_size)
+            matching = filtered.filter(self._matches(parsed, query.side))
+            page = self._scored_page(filtered, parsed, query.side, offset=query.offset, limit=query.page_size)
         return search_query.SearchResult(
             hits=search_query.finish_hits(page, parsed),
             total=matching.count(),
@@ -58,66 +64,115 @@ class DatabaseBackend(BaseSearchBackend):
             backend=self.name,
         )
 
+    # --- typos ---------------------------------------------------------------------
+
+    def corrected(self, parsed, text):
+        """The parsed query with each word no profile uses widened by the
+        nearest words profiles do use ("cofee" also looks for "coffee")."""
+        groups = list(parsed.groups)
+        for word in analysis.words(text or ""):
+            if not spelling.allowed_edits(word) or glossary.is_substring_script(word):
+                continue
+            group = sorted({word, analysis.stem(word, "en"), analysis.stem(word, "es")})
+            if group not in groups or SearchWord.objects.filter(word=word).exists():
+                continue
+            near = spelling.nearest(word, self._candidates(word))
+            if near:
+                alternatives = {t for w in near for t in (w, analysis.stem(w, "en"), analysis.stem(w, "es"))}
+                groups[groups.index(group)] = sorted(set(group) | alternatives)
+        return replace(parsed, groups=groups)
+
+    def _candidates(self, word):
+        """Vocabulary words that may be within the allowed edits of `word`:
+        by trigram similarity on PostgreSQL (pg_trgm's index), by first letter
+        and length on SQLite."""
+        limit = spelling.allowed_edits(word)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                # One edit in a short word leaves few trigrams in common; the
+                # distance check in Python is what decides.
+                cursor.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, false)",
+                               [str(TRIGRAM_THRESHOLD)])
+                cursor.execute(
+                    "SELECT word FROM search_searchword WHERE word %% %s ORDER BY similarity(word, %s) DESC LIMIT 50",
+                    [word, word],
+                )
+                return [row[0] for row in cursor.fetchall()]
+        return list(
+            SearchWord.objects.filter(word__gte=word[0], word__lt=chr(ord(word[0]) + 1))
+            .annotate(length=Length("word"))
+            .filter(length__gte=len(word) - limit, length__lte=len(word) + limit)
+            .values_list("word", flat=True)
+        )
+
     # --- matching ---------------------------------------------------------------
 
-    def _text_sql(self, parsed):
-        """(SQL, params) selecting (id, score) of every business whose tokens
-        hold enough of the query's groups, or None for a query of codes only."""
+    def _text_sql(self, parsed, level):
+        """(SQL, params) selecting (id, tier, relevance, bonus) of every business
+        whose words in the level's columns hold enough of the query's groups,
+        or None for a query of codes only."""
         if not parsed.groups:
             return None
         combos = _required_combinations(parsed.groups, parsed.required)
         if connection.vendor == "postgresql":
+            weights = "" if set(level.columns) == set(search_query.ALL_COLUMNS) else ":" + "".join(
+                sorted(WEIGHTS[c] for c in level.columns))
             tsquery = " | ".join(
-                "(" + " & ".join("(" + " | ".join(_ts_lexeme(t) for t in group) + ")" for group in combo) + ")"
+                "(" + " & ".join("(" + " | ".join(_ts_lexeme(t) + weights for t in group) + ")" for group in combo) + ")"
                 for combo in combos
             )
-            return ("SELECT business_id AS id, CAST(ts_rank(vector, q) AS double precision) AS score "
+            return (f"SELECT business_id AS id, {level.tier} AS tier, ts_rank(vector, q) AS relevance, 0 AS bonus "
                     "FROM search_searchentry, CAST(%s AS tsquery) q WHERE vector @@ q", [tsquery])
         if connection.vendor == "sqlite":
             expression = " OR ".join(
                 "(" + " AND ".join("(" + " OR ".join(_fts_phrase(t) for t in group) + ")" for group in combo) + ")"
                 for combo in combos
             )
+            columns = " ".join(FTS_COLUMNS[c] for c in level.columns)
             # bm25 is lower for better matches; the name column counts most.
-            return ("SELECT rowid AS id, -bm25(search_fts, 5.0, 2.0, 1.0) AS score FROM search_fts "
-                    "WHERE search_fts MATCH %s", [expression])
+            return (f"SELECT rowid AS id, {level.tier} AS tier, -bm25(search_fts, 5.0, 2.0, 0.5, 1.0) AS relevance, "
+                    "0 AS bonus FROM search_fts WHERE search_fts MATCH %s", [f"{{{columns}}} : ({expression})"])
         raise NotImplementedError(f"The database search backend runs on PostgreSQL or SQLite, not {connection.vendor}.")
 
-    def _code_sql(self, parsed):
-        """(SQL, params) selecting (id, score) of every business holding a code
-        the query's words name, or None."""
-        conditions, params = [], []
-        for kinds, codes in ((("offers", "seeks"), parsed.hs_codes), (("naics",), parsed.naics_codes)):
-            if codes:
-                conditions.append(f"(kind IN ({_placeholders(kinds)}) AND value IN ({_placeholders(codes)}))")
-                params += [*kinds, *codes]
-        if not conditions:
+    def _code_sql(self, parsed, level):
+        """(SQL, params) selecting (id, tier, relevance, bonus) of every business
+        holding, as one of the level's kinds, a code the query's words name; or None."""
+        codes = parsed.hs_codes if level.scheme == "hs" else parsed.naics_codes
+        if not codes:
             return None
-        return (f"SELECT DISTINCT business_id AS id, {CODE_MATCH_SCORE} AS score FROM {TERMS} "  # nosec B608: table names and placeholders only; values are parameters
-                f"WHERE {' OR '.join(conditions)}", params)
+        return (f"SELECT DISTINCT business_id AS id, {level.tier} AS tier, 0 AS relevance, {level.bonus} AS bonus "  # nosec B608: table names, numbers and placeholders only; values are parameters
+                f"FROM {TERMS} WHERE kind IN ({_placeholders(level.kinds)}) AND value IN ({_placeholders(codes)})",
+                [*level.kinds, *codes])
 
-    def _matched(self, parsed):
-        """(SQL, params) of a WITH clause naming `matched (id, score)`: one row
-        per text match and one per code match. Materialized, so the full-text
-        search runs once per statement however the planner joins it, and
-        SQLite keeps bm25() in a full-text query of its own."""
-        parts = [sql for sql in (self._text_sql(parsed), self._code_sql(parsed)) if sql is not None]
+    def _matched(self, parsed, side):
+        """(SQL, params) of a WITH clause naming `matched (id, tier, relevance,
+        bonus)`: one row per business and level of evidence (search/query.py's
+        ranking). Materialized, so each full-text search runs once per
+        statement however the planner joins it, and SQLite keeps bm25() in a
+        full-text query of its own."""
+        text_levels, code_levels = search_query.ranking(side)
+        parts = [self._text_sql(parsed, level) for level in text_levels]
+        parts += [self._code_sql(parsed, level) for level in code_levels]
+        parts = [part for part in parts if part is not None]
         union = " UNION ALL ".join(sql for sql, _ in parts)
-        return f"WITH matched (id, score) AS MATERIALIZED ({union}) ", [p for _, params in parts for p in params]
+        return (f"WITH matched (id, tier, relevance, bonus) AS MATERIALIZED ({union}) ",
+                [p for _, params in parts for p in params])
 
-    def _matches(self, parsed):
+    def _matches(self, parsed, side):
         """A condition on businesses: their words match the query, or a code it names.
-        One IN (…) rather than two OR-ed, so PostgreSQL can make it a semi-join."""
-        matched, params = self._matched(parsed)
+        One IN (…) rather than several OR-ed, so PostgreSQL can make it a semi-join."""
+        matched, params = self._matched(parsed, side)
         return Q(pk__in=RawSQL(f"{matched}SELECT id FROM matched", params))  # nosec B611 B608: built from this module's SQL; values are parameters
 
-    def _scored_page(self, filtered, parsed, *, offset, limit):
+    def _scored_page(self, filtered, parsed, side, *, offset, limit):
         """One page of (business id, score) among the filtered businesses, best
-        first: a text match's score plus CODE_MATCH_SCORE for a code match."""
-        matched, params = self._matched(parsed)
+        first: the best tier reached, plus scaled text relevance and the bonus
+        for a named code (search/query.py's ranking)."""
+        matched, params = self._matched(parsed, side)
         filtered_sql, filtered_params = filtered.values("pk").query.sql_with_params()
-        sql = (f"{matched}SELECT id, SUM(score) AS total FROM matched WHERE id IN ({filtered_sql}) "  # nosec B608: table names and placeholders only; values are parameters
-               "GROUP BY id ORDER BY total DESC, id LIMIT %s OFFSET %s")
+        weight = search_query.TEXT_WEIGHT
+        sql = (f"{matched}SELECT id, MAX(tier) + {weight} * MAX(relevance) / (1 + MAX(relevance)) + MAX(bonus) AS total "  # nosec B608: table names, numbers and placeholders only; values are parameters
+               f"FROM matched WHERE id IN ({filtered_sql}) GROUP BY id ORDER BY total DESC, id LIMIT %s OFFSET %s")
         with connection.cursor() as cursor:
             cursor.execute(sql, [*params, *filtered_params, limit, offset])
             return [(pk, float(score)) for pk, score in cursor.fetchall()]

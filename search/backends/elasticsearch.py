@@ -38,7 +38,11 @@ FACET_FIELDS = {
     "city": "city", "country": "country", "relationship": "relationship", "naics": "naics_sector",
     "offers": "offers_chapter", "seeks": "seeks_chapter", "trade_role": "trade_roles", "language": "languages",
 }
-CODE_MATCH_BOOST = 2.0
+TOKEN_FIELDS = {"name": "name_tokens^3", "offers": "offers_tokens^2", "seeks": "seeks_tokens", "body": "body_tokens"}
+# BM25 has no fixed scale and the engine here has no scripts to squash it;
+# this boost keeps typical relevance well inside a tier's CODE_BONUS gap.
+RELEVANCE_BOOST = 0.02
+MAX_FUZZY_LENGTH = 30
 
 
 class BusinessDocument(Document):
@@ -50,7 +54,8 @@ class BusinessDocument(Document):
     name_tokens = Text(analyzer="whitespace")
     name_prefix = Text(analyzer="whitespace", index_prefixes={"min_chars": 1, "max_chars": 10})
     name_sort = Keyword()
-    trade_tokens = Text(analyzer="whitespace")
+    offers_tokens = Text(analyzer="whitespace")
+    seeks_tokens = Text(analyzer="whitespace")
     body_tokens = Text(analyzer="whitespace")
     description = Text(analyzer="standard")
     offers_text = Text(analyzer="standard")
@@ -74,18 +79,19 @@ class BusinessDocument(Document):
 
 def document(business):
     """The indexed form of a business: public fields, tokens and codes with ancestors."""
-    name, trade, body = entry_tokens(business)
+    words = entry_tokens(business)
     offers = taxonomy.with_ancestors(business.offers_hs, "hs")
     seeks = taxonomy.with_ancestors(business.seeks_hs, "hs")
     naics = taxonomy.with_ancestors(business.naics, "naics")
     return {
         "slug": business.slug,
         "name": business.name,
-        "name_tokens": " ".join(name),
+        "name_tokens": " ".join(words.name),
         "name_prefix": " ".join(analysis.words(business.name)),
         "name_sort": business.name,
-        "trade_tokens": " ".join(trade),
-        "body_tokens": " ".join(body),
+        "offers_tokens": " ".join(words.offers),
+        "seeks_tokens": " ".join(words.seeks),
+        "body_tokens": " ".join(words.body),
         "description": business.description,
         "offers_text": business.offers_text,
         "seeks_text": business.seeks_text,
@@ -129,7 +135,7 @@ class ElasticsearchBackend(BaseSearchBackend):
         if query.exclude_city:
             s = s.exclude(Q("terms", city=query.exclude_city))
         if not parsed.is_empty:
-            s = s.query(self._match(parsed))
+            s = s.query(self._match(parsed, query.side))
         else:
             s = s.sort("name_sort", "slug")
         if query.with_facets:
@@ -152,21 +158,45 @@ class ElasticsearchBackend(BaseSearchBackend):
             backend=self.name,
         )
 
-    def _match(self, parsed):
-        should = []
+    def _match(self, parsed, side):
+        """Businesses holding the query's words or a code they name, scored by
+        search/query.py's ranking: the best tier of evidence (a dis_max of
+        constant scores), the bonus for a named code, and text relevance
+        scaled down to order firms within a tier."""
+        text_levels, code_levels = search_query.ranking(side)
+        evidence, tiers, bonuses = [], [], []
+        for level in text_levels:
+            words = self._words(parsed, level.columns)
+            if words is not None:
+                evidence.append(words)
+                tiers.append(Q("constant_score", filter=words, boost=level.tier))
+        for level in code_levels:
+            codes = parsed.hs_codes if level.scheme == "hs" else parsed.naics_codes
+            if codes:
+                held = Q("bool", should=[Q("terms", **{kind: codes}) for kind in level.kinds], minimum_should_match=1)
+                evidence.append(held)
+                tiers.append(Q("constant_score", filter=held, boost=level.tier))
+                if level.bonus:
+                    bonuses.append(Q("constant_score", filter=held, boost=level.bonus))
+        relevance = []
         if parsed.groups:
-            groups = [
-                Q("multi_match", query=" ".join(group), fields=["name_tokens^3", "trade_tokens^2", "body_tokens"],
-                  operator="or", fuzziness="AUTO:5,9", prefix_length=1)
-                for group in parsed.groups
-            ]
-            should.append(Q("bool", should=groups, minimum_should_match=parsed.required))
-        if parsed.hs_codes:
-            should.append(Q("constant_score", boost=CODE_MATCH_BOOST, filter=Q("terms", offers=parsed.hs_codes)
-                            | Q("terms", seeks=parsed.hs_codes)))
-        if parsed.naics_codes:
-            should.append(Q("constant_score", boost=CODE_MATCH_BOOST, filter=Q("terms", naics=parsed.naics_codes)))
-        return Q("bool", should=should, minimum_should_match=1)
+            broadest = max(text_levels, key=lambda level: len(level.columns)).columns
+            relevance.append(self._words(parsed, broadest, boost=RELEVANCE_BOOST))
+        return Q("bool", filter=[Q("bool", should=evidence, minimum_should_match=1)],
+                 should=[Q("dis_max", queries=tiers), *bonuses, *relevance])
+
+    def _words(self, parsed, columns, boost=1.0):
+        """Enough of the query's groups in the given columns (typos forgiven), or None."""
+        if not parsed.groups:
+            return None
+        fields = [TOKEN_FIELDS[column] for column in columns]
+        groups = [
+            Q("multi_match", query=" ".join(group), fields=fields, operator="or", prefix_length=1,
+              # No word that long is a mistyped product, and its automaton would be huge.
+              fuzziness="AUTO:5,9" if max(map(len, group)) <= MAX_FUZZY_LENGTH else 0)
+            for group in parsed.groups
+        ]
+        return Q("bool", should=groups, minimum_should_match=parsed.required, boost=boost)
 
     def _fresh(self):
         return Q("range", confirmed_at={"gte": freshness_cutoff().isoformat()})

@@ -43,7 +43,7 @@ def test_an_owners_rewrite_of_a_live_profile_waits_for_review_and_the_published_
     # Nothing reached the search index: it still holds the published words.
     assert OutboxEntry.objects.filter(business_id=business.pk).count() == outbox_before
     entry = SearchEntry.objects.get(business=business)
-    assert "casino" not in entry.name_tokens and "slot" not in entry.trade_tokens
+    assert "casino" not in entry.name_tokens and "slot" not in entry.offers_tokens
     assert not business.terms.filter(kind="seeks", value="950430").exists()
     assert business.events.last().action == "changes_proposed"
 

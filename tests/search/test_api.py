@@ -1,5 +1,7 @@
 import pytest
 
+from directory import glossary
+
 from tests.search.conftest import sync
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +46,7 @@ def test_search_results_never_carry_contact_details(api, backend, indexed, staff
 def test_suggest_offers_hs_8708_for_brake(api, backend, indexed):
     results = api.get("/api/v1/search/suggest/", {"q": "brake"}).json()["results"]
     assert {"kind": "hs", "title": "Parts and accessories of the motor vehicles of headings 87.01 to 87.05",
-            "code": "8708"} in results
+            "code": "8708", "name": glossary.glossary().name_for("8708", "en")} in results
     assert any(r["kind"] == "business" and r["slug"] == indexed["Front Range Brake Supply"].slug for r in results)
 
 

@@ -1,0 +1,292 @@
+"""The trade glossary: the words people use for goods, in the network's six
+languages, each pointing at an HS or NAICS code.
+
+Firms describe what they trade in their own words ("brake pads", "café
+verde", "브레이크 패드", "自行車", "rowery", "ቡና"). The codes are the
+language-neutral meeting point, so a Chinese-speaking bicycle maker and an
+English-speaking buyer meet at HS 8712 although they share no word. The
+official titles are written in customs language ("bovine", "Capsicum"), so
+the glossary, not the titles, is what reads words as codes.
+
+Data: directory/data/glossary/<language>.tsv, one line per code:
+``hs|naics <TAB> code <TAB> term|term|...``. The files are read once per
+process. Every consumer (search expansion, suggestions, matching's reading of
+words-only profiles, import suggestions) calls this module.
+
+How a term is found in a text:
+- words in Latin script (and any other spaced script but Ethiopic) match as
+  whole words, in order, each compared by its folded form and its English
+  and Spanish stems ("Bicycles" is "bicycle", "frenos" is "freno");
+- Chinese, Korean and Ethiopic terms match as substrings, because Chinese
+  has no spaces, Korean glues particles to nouns ("브레이크패드를") and
+  Amharic writes prepositions and possessives into the word ("የቡና", "ቡናችን");
+- where matches overlap, the longest wins: "leather shoes" is footwear, not
+  leather, and "frozen beef" is beef, not something frozen.
+"""
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from pathlib import Path
+
+from search import analysis
+
+from . import taxonomy
+
+GLOSSARY_DIR = Path(__file__).resolve().parent / "data" / "glossary"
+LANGUAGES = ("en", "es", "ko", "zh-Hant", "pl", "am")
+SCHEMES = ("hs", "naics")
+# A term naming more HS headings (or NAICS subsectors) than this is too vague
+# to read as a code ("steel" would name a chapter's worth).
+MAX_GROUPS_PER_TERM = 4
+_SUBSTRING_SCRIPT = re.compile(
+    "[\u1100-\u11ff\u1200-\u139f\u2d80-\u2ddf\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff"
+    "\uac00-\ud7af\uf900-\ufaff\uab00-\uab2f]"
+)
+
+
+@dataclass(frozen=True)
+class Term:
+    scheme: str
+    code: str
+    text: str  # as written in the file
+    language: str
+
+
+@dataclass(frozen=True)
+class Match:
+    """A term found in a text, at [start, end) of the text's word or character sequence."""
+
+    term: Term
+    start: int
+    end: int
+    substring: bool
+
+    @property
+    def code(self):
+        return self.term.code
+
+    @property
+    def scheme(self):
+        return self.term.scheme
+
+
+def word_key(word):
+    """One comparable form per word: English stem, then Spanish stem, so that
+    singular and plural (and the two languages' plural endings) meet."""
+    return analysis.stem(analysis.stem(word, "en"), "es")
+
+
+def is_substring_script(text):
+    return bool(_SUBSTRING_SCRIPT.search(text))
+
+
+def _compact(text):
+    """A folded text with spaces and punctuation removed, for substring terms."""
+    return "".join(analysis.words(text))
+
+
+class Glossary:
+    def __init__(self, terms):
+        self.terms = terms
+        self.by_code = defaultdict(list)  # (scheme, code) -> [Term]
+        self._word_terms = defaultdict(list)  # first word key -> [(keys tuple, Term)]
+        self._substring_terms = defaultdict(list)  # first two characters -> [(compact text, Term)]
+        self._vocabulary = set()  # folded words of the spaced terms, for typo correction
+        for term in terms:
+            self.by_code[(term.scheme, term.code)].append(term)
+            if is_substring_script(term.text):
+                compact = _compact(term.text)
+                if len(compact) >= 2:
+                    self._substring_terms[compact[:2]].append((compact, term))
+                continue
+            folded = analysis.words(term.text)
+            if not folded:
+                continue
+            self._vocabulary.update(folded)
+            keys = tuple(word_key(w) for w in folded)
+            self._word_terms[keys[0]].append((keys, term))
+        self._vague = self._find_vague()
+
+    def _find_vague(self):
+        """Term texts (by their keys) that name too many groups to mean anything."""
+        groups = defaultdict(set)
+        for term in self.terms:
+            key = _compact(term.text) if is_substring_script(term.text) else tuple(
+                word_key(w) for w in analysis.words(term.text))
+            groups[(term.scheme, key)].add(term.code[:4] if term.scheme == "hs" else term.code[:3])
+        return {key for key, found in groups.items() if len(found) > MAX_GROUPS_PER_TERM}
+
+    def _is_vague(self, term, key):
+        return (term.scheme, key) in self._vague
+
+    # --- reading ---------------------------------------------------------------------
+
+    def matches(self, text):
+        """Every term found in the text, longest first where they overlap."""
+        found = []
+        folded_words = analysis.words(text or "")
+        keys = [word_key(w) for w in folded_words]
+        for i, key in enumerate(keys):
+            for term_keys, term in self._word_terms.get(key, ()):
+                if tuple(keys[i:i + len(term_keys)]) == term_keys and not self._is_vague(term, term_keys):
+                    found.append(Match(term, i, i + len(term_keys), substring=False))
+        compact = _compact(text or "")
+        if is_substring_script(compact):
+            for i in range(len(compact) - 1):
+                for term_text, term in self._substring_terms.get(compact[i:i + 2], ()):
+                    if compact.startswith(term_text, i) and not self._is_vague(term, term_text):
+                        found.append(Match(term, i, i + len(term_text), substring=True))
+        return _longest(found)
+
+    def codes_in(self, text, *, scheme="hs"):
+        """The codes the text's words name, most specific kept: a heading is
+        dropped when one of its subheadings was named too."""
+        codes = {m.code for m in self.matches(text) if m.scheme == scheme}
+        return sorted(c for c in codes if not any(o != c and o.startswith(c) for o in codes))
+
+    def codes_for_phrase(self, text, *, scheme="hs"):
+        """Codes for a typed phrase, best first, for suggestions: the codes of
+        the longest terms found in it, then of terms that begin with what was
+        typed (type-ahead: "gearb" -> gearbox)."""
+        ranked = []
+        for match in sorted(self.matches(text), key=lambda m: (-(m.end - m.start), m.start)):
+            if match.scheme == scheme and match.code not in ranked:
+                ranked.append(match.code)
+        for code in self._completions(_compact(text) if is_substring_script(text) else " ".join(analysis.words(text)), scheme):
+            if code not in ranked:
+                ranked.append(code)
+        return ranked
+
+    @lru_cache(maxsize=2_000)
+    def _completions(self, typed, scheme):
+        """Codes of terms beginning with the typed text, shortest term first."""
+        if len(typed) < 2:
+            return ()
+        found = []
+        for term in self.terms:
+            if term.scheme != scheme:
+                continue
+            written = _compact(term.text) if is_substring_script(term.text) else " ".join(analysis.words(term.text))
+            if written.startswith(typed):
+                found.append((len(written), term.code))
+        ranked = []
+        for _, code in sorted(found):
+            if code not in ranked:
+                ranked.append(code)
+        return tuple(ranked)
+
+    # --- names ---------------------------------------------------------------------------
+
+    def name_for(self, code, language, *, scheme="hs"):
+        """The everyday name of a code in a language (its first term), falling
+        back to the heading's, then to the official English title."""
+        language = _file_language(language)
+        candidates = [code] + ([code[:4]] if scheme == "hs" and len(code) == 6 else [])
+        for candidate in candidates:
+            for term in self.by_code.get((scheme, candidate), ()):
+                if term.language == language:
+                    return term.text
+        entry = taxonomy.by_name(scheme).get(code)
+        return entry.title if entry else code
+
+    def vocabulary(self):
+        return self._vocabulary
+
+
+def _longest(found):
+    """Drop a match lying inside a longer one of the same kind (word or character spans)."""
+    kept = []
+    for match in sorted(found, key=lambda m: (-(m.end - m.start), m.start)):
+        if any(k.substring == match.substring and k.start <= match.start and match.end <= k.end
+               and (k.end - k.start) > (match.end - match.start) for k in kept):
+            continue
+        kept.append(match)
+    return sorted(kept, key=lambda m: (m.start, -(m.end - m.start)))
+
+
+def _file_language(language):
+    """"zh-hant", "zh-Hant-TW", "zh" -> "zh-Hant"; "es-MX" -> "es"."""
+    base = analysis.base_language(language)
+    return "zh-Hant" if base == "zh" else base
+
+
+def read_file(path):
+    """(terms, problems) of one glossary file; a problem is (line number, message)."""
+    language = path.stem
+    terms, problems, seen = [], [], set()
+    with open(path, encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            line = line.rstrip("\n")
+            if not line.strip() or line.startswith("#"):
+                continue
+            parts = line.split("\t")
+            if len(parts) != 3:
+                problems.append((number, "expected three tab-separated columns: scheme, code, terms"))
+                continue
+            scheme, code, texts = parts
+            if scheme not in SCHEMES:
+                problems.append((number, f"unknown scheme “{scheme}”"))
+                continue
+            if not _known(scheme, code):
+                problems.append((number, f"{scheme.upper()} {code} is not a code of the classification"))
+                continue
+            if (scheme, code) in seen:
+                problems.append((number, f"{scheme.upper()} {code} appears twice"))
+            seen.add((scheme, code))
+            for text in texts.split("|"):
+                if text.strip():
+                    terms.append(Term(scheme=scheme, code=code, text=text.strip(), language=language))
+                else:
+                    problems.append((number, "an empty term"))
+    return terms, problems
+
+
+def _known(scheme, code):
+    if scheme == "hs":
+        return code in taxonomy.hs().entries and len(code) in (4, 6)
+    return code in taxonomy.naics().entries
+
+
+@cache
+def glossary():
+    terms = []
+    for language in LANGUAGES:
+        path = GLOSSARY_DIR / f"{language}.tsv"
+        if path.exists():
+            terms += read_file(path)[0]
+    return Glossary(terms)
+
+
+@lru_cache(maxsize=20_000)
+def read_codes(text, scheme="hs"):
+    """The codes a text's words name, as a tuple (cached and shared)."""
+    return tuple(glossary().codes_in(text, scheme=scheme))
+
+
+def check():
+    """Every file's problems, and every code's term count per language.
+
+    Returns (problems, counts): problems as [(file name, line, message)];
+    counts as {(scheme, code): {language: terms}} over every heading and
+    subheading of the HS file and every NAICS sector and subsector, so a
+    code nobody has words for shows up with zeros.
+    """
+    problems, counts = [], {}
+    for entry in taxonomy.hs().entries.values():
+        if entry.level in ("heading", "subheading") and "reserved" not in entry.title.lower():
+            counts[("hs", entry.code)] = dict.fromkeys(LANGUAGES, 0)
+    for entry in taxonomy.naics().entries.values():
+        if entry.level in ("sector", "subsector"):
+            counts[("naics", entry.code)] = dict.fromkeys(LANGUAGES, 0)
+    for language in LANGUAGES:
+        path = GLOSSARY_DIR / f"{language}.tsv"
+        if not path.exists():
+            problems.append((path.name, 0, "the file is missing"))
+            continue
+        terms, file_problems = read_file(path)
+        problems += [(path.name, number, message) for number, message in file_problems]
+        for term in terms:
+            counts.setdefault((term.scheme, term.code), dict.fromkeys(LANGUAGES, 0))[term.language] += 1
+    return problems, counts

@@ -1,0 +1,83 @@
+"""Forgiving typos: the nearest known words to a word nobody wrote.
+
+"cofee", "bicyles" and "frneos" are what people type. A query word that is
+not in a vocabulary (the glossary's words, or the words of the directory's
+profiles kept by the database backend) is replaced by its nearest neighbours
+in that vocabulary, by Damerau-Levenshtein distance (a swap of two adjacent
+letters counts as one edit, since that is the commonest slip). Like
+Elasticsearch's fuzziness, the first letter is trusted and short words are
+left alone: "tv" is not a typo of "tea".
+"""
+
+from functools import lru_cache
+
+# Words shorter than this are never corrected; up to TWO_EDITS_FROM letters
+# allow one edit, longer words two.
+MIN_LENGTH = 4
+TWO_EDITS_FROM = 8
+
+
+def allowed_edits(word):
+    if len(word) < MIN_LENGTH or word.isdigit():
+        return 0
+    return 1 if len(word) < TWO_EDITS_FROM else 2
+
+
+def distance(a, b, limit):
+    """The Damerau-Levenshtein (optimal string alignment) distance of a and b,
+    or limit + 1 as soon as it is certain to exceed the limit."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous2, previous = None, list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+def nearest(word, candidates, *, limit=None, keep=2):
+    """Up to `keep` candidates within the allowed edits of `word`, nearest
+    first (ties: the alphabetically first, so answers are stable)."""
+    limit = allowed_edits(word) if limit is None else limit
+    if not limit:
+        return []
+    scored = sorted(
+        (d, candidate) for candidate in candidates
+        if candidate != word and candidate[:1] == word[:1]
+        and (d := distance(word, candidate, limit)) <= limit
+    )
+    if not scored:
+        return []
+    best = scored[0][0]
+    return [candidate for d, candidate in scored if d == best][:keep]
+
+
+class Vocabulary:
+    """A set of words, bucketed by first letter and length so a lookup only
+    compares the words that could be near."""
+
+    def __init__(self, words):
+        self.words = frozenset(words)
+        self._buckets = {}
+        for word in self.words:
+            self._buckets.setdefault((word[:1], len(word)), []).append(word)
+
+    def __contains__(self, word):
+        return word in self.words
+
+    @lru_cache(maxsize=10_000)
+    def corrections(self, word):
+        """The nearest known words to an unknown word, or () for a known or short one."""
+        limit = allowed_edits(word)
+        if not limit or word in self.words:
+            return ()
+        candidates = [w for n in range(len(word) - limit, len(word) + limit + 1)
+                      for w in self._buckets.get((word[:1], n), ())]
+        return tuple(nearest(word, candidates, limit=limit))
