@@ -163,7 +163,7 @@ PRIVATE_FIELDS = ("contact_name", "contact_email", "contact_phone")
 # Shown, like the contact, only to the firm's own people and its moderators:
 # the import key is a delegation's internal reference, and changes waiting
 # for review are not public until a moderator publishes them.
-RESTRICTED_FIELDS = (*PRIVATE_FIELDS, "external_id", "pending_changes")
+RESTRICTED_FIELDS = (*PRIVATE_FIELDS, "external_id", "pending_changes", "suggested_offers_hs", "suggested_seeks_hs")
 PROTECTED_FIELDS = ("status", "owner", "verified", "verified_at", "verified_by", "external_id")
 
 
@@ -203,11 +203,12 @@ class BusinessSerializer(ApiModelSerializer):
             "seeks_text", "trade_roles", "languages", "certifications",
             "contact_name", "contact_email", "contact_phone",
             "external_id", "status", "verified", "verified_at", "published_at", "confirmed_at",
-            "expires_at", "is_expired", "pending_changes", "created_at", "updated_at",
+            "expires_at", "is_expired", "pending_changes", "suggested_offers_hs", "suggested_seeks_hs",
+            "created_at", "updated_at",
         ]
         read_only_fields = [
             "slug", "external_id", "status", "verified_at", "published_at", "confirmed_at",
-            "created_at", "updated_at",
+            "suggested_offers_hs", "suggested_seeks_hs", "created_at", "updated_at",
         ]
         extra_kwargs = {"description": {"required": False}}
 
@@ -377,6 +378,11 @@ class PublishSerializer(serializers.Serializer):
     verify = serializers.BooleanField(required=False, default=False)
 
 
+class ConfirmCodesSerializer(serializers.Serializer):
+    offers = serializers.BooleanField(required=False, default=True, help_text="Take the suggested offered codes.")
+    seeks = serializers.BooleanField(required=False, default=True, help_text="Take the suggested sought codes.")
+
+
 class NoteSerializer(serializers.Serializer):
     note = TextField(max_length=2000, required=False, allow_blank=True, default="")
 
@@ -535,6 +541,14 @@ class BusinessViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets
     def reject_changes(self, request, slug=None):
         """Staff or city volunteer: turn the pending changes down; the published profile stays as it is."""
         return self._transition(services.reject_business_changes, ReasonSerializer)
+
+    @extend_schema(request=ConfirmCodesSerializer, responses=BusinessSerializer)
+    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated], url_path="confirm-codes")
+    def confirm_codes(self, request, slug=None):
+        """The firm's own people: take the HS codes read from its words
+        (suggested_offers_hs, suggested_seeks_hs) as its codes. On a published
+        profile the change waits for a moderator like any edit of codes."""
+        return self._transition(services.confirm_suggested_codes, ConfirmCodesSerializer)
 
     @extend_schema(request=ReportSerializer, responses={201: ProfileFlagSerializer})
     @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])

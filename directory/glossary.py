@@ -265,6 +265,16 @@ def read_codes(text, scheme="hs"):
     return tuple(glossary().codes_in(text, scheme=scheme))
 
 
+def read_profile(business):
+    """(offered, sought) HS codes read from a firm's words for each side it
+    named no codes for: what it offers from its offers text, or from its
+    description when it wrote none; what it seeks from its needs text. The one
+    rule for suggestions on the profile, matching and search's pairing."""
+    offers = () if business.offers_hs else read_codes(business.offers_text or business.description or "")
+    seeks = () if business.seeks_hs else read_codes(business.seeks_text or "")
+    return offers, seeks
+
+
 def check():
     """Every file's problems, and every code's term count per language.
 

@@ -121,6 +121,10 @@ class Business(models.Model):
     offers_text = models.TextField(blank=True, max_length=1000)
     seeks_hs = models.JSONField(default=list, blank=True)
     seeks_text = models.TextField(blank=True, max_length=1000)
+    # HS codes read from the firm's own words (directory/glossary.py) while it
+    # names none itself; offered on its page for the firm to confirm.
+    suggested_offers_hs = models.JSONField(default=list, blank=True)
+    suggested_seeks_hs = models.JSONField(default=list, blank=True)
     trade_roles = models.JSONField(default=list, blank=True)
     languages = models.JSONField(default=list, blank=True)
     certifications = models.JSONField(default=list, blank=True)

@@ -128,6 +128,14 @@ def cities_with_counts(*, now=None):
     return sorted(cities, key=lambda c: (c.relationship != City.Relationship.HOME, c.name))
 
 
+def own_cities(*, viewer):
+    """Slugs of the cities of the firms the viewer belongs to: a firm's
+    searches leave its neighbours out unless it asks for them."""
+    if not viewer.managed_ids:
+        return []
+    return sorted(set(Business.objects.filter(pk__in=viewer.managed_ids).values_list("city__slug", flat=True)))
+
+
 def managed_businesses(*, viewer):
     return Business.objects.filter(pk__in=viewer.managed_ids).select_related("city").order_by("name")
 

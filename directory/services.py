@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from search import indexing
 
-from . import selectors, taxonomy
+from . import glossary, selectors, taxonomy
 from . import duplicates
 from .models import MATERIAL_FIELDS, Business, BusinessEvent, BusinessRevision, BusinessTerm
 from .models import ProfileFlag, ProfileMerge
@@ -364,12 +364,34 @@ def _save_profile(business, *, actor, action, changed=(), note="", from_status="
     """Save a profile and what follows from any change to it, in the caller's
     transaction: its terms when codes or tags changed, the search index (by
     the outbox, so a slow or absent engine never fails the write) and an event."""
+    _suggest_codes(business)
     business.save()
     if set(changed) & TERM_FIELD_NAMES:
         _write_terms(business)
     indexing.business_changed(business)
     _record(business, actor=actor, action=action, from_status=from_status, to_status=to_status, note=note)
     return business
+
+
+def _suggest_codes(business):
+    """Read codes from the firm's words for each side it gave no codes for
+    ("café verde de altura" -> 090111), for the firm to confirm."""
+    offers, seeks = glossary.read_profile(business)
+    business.suggested_offers_hs, business.suggested_seeks_hs = list(offers), list(seeks)
+
+
+def confirm_suggested_codes(*, actor, business, offers=True, seeks=True):
+    """The firm takes the codes read from its words as its own. This is an
+    ordinary edit of its codes, moderated like any other."""
+    _require_manager_or_moderator(actor, business)
+    data = {}
+    if offers and business.suggested_offers_hs and not business.offers_hs:
+        data["offers_hs"] = list(business.suggested_offers_hs)
+    if seeks and business.suggested_seeks_hs and not business.seeks_hs:
+        data["seeks_hs"] = list(business.suggested_seeks_hs)
+    if not data:
+        raise InvalidTransition(_("There are no suggested codes to confirm."))
+    return update_business(actor=actor, business=business, data=data)
 
 
 def _propose_changes(business, *, actor, data):

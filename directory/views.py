@@ -12,14 +12,14 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import get_language, gettext as _, gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
 from matching import selectors as matching_selectors
 from search.selectors import code_entries
 
-from . import selectors, services
+from . import glossary, selectors, services
 from .forms import BusinessForm
 from .models import Business, City, ProfileFlag
 
@@ -74,9 +74,17 @@ def city(request, slug):
 @login_required
 def me(request):
     viewer = selectors.viewer_for(request.user)
+    businesses = list(selectors.managed_businesses(viewer=viewer)
+                      .select_related("pending_revision").prefetch_related("events"))
+    words = glossary.glossary()
+    for business in businesses:
+        business.code_suggestions = [
+            (side, code, words.name_for(code, get_language()))
+            for side, codes in (("offers", business.suggested_offers_hs), ("seeks", business.suggested_seeks_hs))
+            for code in codes
+        ]
     return render(request, "directory/me.html", {
-        "businesses": selectors.managed_businesses(viewer=viewer)
-        .select_related("pending_revision").prefetch_related("events"),
+        "businesses": businesses,
         "awaiting": sum(
             matching_selectors.awaits_answer(introduction=i, viewer=viewer)
             for i in matching_selectors.inbox(viewer=viewer)
@@ -124,10 +132,13 @@ def _after_save(request, business):
     return redirect("me")
 
 
+# Lazy: the message is read in the language of the request that acts, not at import.
 BUSINESS_ACTIONS = {
-    "submit": (services.submit_business, _("Sent for review. Staff will look at it soon.")),
-    "confirm": (services.confirm_business, _("Thank you: the profile stays listed for another year.")),
-    "archive": (services.archive_business, _("The profile is archived and no longer listed.")),
+    "submit": (services.submit_business, gettext_lazy("Sent for review. Staff will look at it soon.")),
+    "confirm": (services.confirm_business, gettext_lazy("Thank you: the profile stays listed for another year.")),
+    "archive": (services.archive_business, gettext_lazy("The profile is archived and no longer listed.")),
+    "use-suggested-codes": (services.confirm_suggested_codes, gettext_lazy(
+        "The codes are saved. On a published profile they wait for review like any change of codes.")),
 }
 
 

@@ -6,9 +6,8 @@ from statistics import median
 from django.db.models import Q
 from django.utils import timezone
 
-from directory import taxonomy
+from directory import glossary, taxonomy
 from directory.models import Business, City
-from search.query import inferred_hs_codes
 
 from . import engine
 from .models import Introduction, OutgoingEmail
@@ -19,8 +18,7 @@ def profile_for(business, *, now=None):
     codes = taxonomy.hs()
     offers = tuple(business.offers_hs)
     seeks = tuple(business.seeks_hs)
-    inferred_offers = () if offers else tuple(inferred_hs_codes(business.offers_text))
-    inferred_seeks = () if seeks else tuple(inferred_hs_codes(business.seeks_text))
+    inferred_offers, inferred_seeks = glossary.read_profile(business)
     titles = {}
     for code in offers + seeks + inferred_offers + inferred_seeks:
         entry = codes.get(code)

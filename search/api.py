@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 from config.api import TextField
 
 from config.throttling import SearchThrottle
+from directory import selectors as directory_selectors
 from directory.api import RESTRICTED_FIELDS, BusinessFilterParams, BusinessSerializer
 
 from . import selectors
@@ -29,10 +30,11 @@ class SearchParams(BusinessFilterParams):
     page = serializers.IntegerField(min_value=1, max_value=10_000, required=False, default=1)
     page_size = serializers.IntegerField(min_value=1, required=False, default=20)
 
-    def to_query(self, *, own_city=None):
-        """The query; `own_city` is the slug of the signed-in firm's city, left
-        out of the results unless the reader asked to include it."""
-        leave_out = [own_city] if own_city and not self.validated_data["include_own_city"] else []
+    def to_query(self, *, own_cities=()):
+        """The query; `own_cities` are the slugs of the signed-in firm's city
+        (directory.selectors.own_cities), left out of the results unless the
+        reader asked to include them."""
+        leave_out = [] if self.validated_data["include_own_city"] else list(own_cities)
         return SearchQuery(
             **asdict(self.filters()),
             text=self.validated_data["q"],
@@ -62,7 +64,11 @@ def _render_hit(hit):
 
 class SearchView(APIView):
     """Full-text and faceted search over published profiles, in every language
-    of the network. Contact details are never part of a result."""
+    of the network. Words are also read as HS and NAICS codes, so a firm that
+    offers the code is found whatever language it wrote in. For a plain query
+    what firms offer ranks before what they seek; `side` narrows to suppliers
+    or buyers. A signed-in firm's own city is left out unless
+    `include_own_city` is true. Contact details are never part of a result."""
 
     throttle_classes = [SearchThrottle]
 
@@ -80,7 +86,8 @@ class SearchView(APIView):
         # A plain dict: an empty parameter (page=) is then an error, not DRF's form-style default.
         params = SearchParams(data=request.query_params.dict())
         params.is_valid(raise_exception=True)
-        result = selectors.search(params.to_query())
+        own = directory_selectors.own_cities(viewer=directory_selectors.viewer_for(request.user))
+        result = selectors.search(params.to_query(own_cities=own))
         hits = SearchHitSerializer([_render_hit(h) for h in result.hits], many=True, context={"viewer": None})
         return Response({
             "count": result.total,

@@ -11,7 +11,7 @@ import re
 from functools import cache, lru_cache
 from dataclasses import dataclass, field
 
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from directory import glossary, taxonomy
 from directory.models import Business, City
@@ -162,27 +162,25 @@ def glossary_vocabulary():
     return spelling.Vocabulary(glossary.glossary().vocabulary())
 
 
-def inferred_hs_codes(text):
-    """HS codes a firm's own words name, in any of the network's languages
-    ("brake pads and rotors", "브레이크 패드", "café verde"), for firms that
-    describe a need or an offer without codes."""
-    return list(glossary.read_codes(text or "", "hs"))
-
-
-def explain(business, parsed):
-    """Why a business matched the expanded codes, as sentences."""
+def explain(business, parsed, language=None):
+    """Why a business matched the codes the query's words name, as sentences
+    in the reader's language, each code called by its everyday name there."""
+    language = language or get_language() or "en"
+    words = glossary.glossary()
     reasons = []
     offers = set(taxonomy.with_ancestors(business.offers_hs, "hs"))
     seeks = set(taxonomy.with_ancestors(business.seeks_hs, "hs"))
     naics = set(taxonomy.with_ancestors(business.naics, "naics"))
     for entry in parsed.hs_entries:
+        name = words.name_for(entry.code, language)
         if entry.code in offers:
-            reasons.append(gettext("offers HS %(code)s — %(title)s") % {"code": entry.code, "title": entry.title})
+            reasons.append(gettext("offers HS %(code)s — %(title)s") % {"code": entry.code, "title": name})
         if entry.code in seeks:
-            reasons.append(gettext("seeks HS %(code)s — %(title)s") % {"code": entry.code, "title": entry.title})
+            reasons.append(gettext("seeks HS %(code)s — %(title)s") % {"code": entry.code, "title": name})
     for entry in parsed.naics_entries:
         if entry.code in naics:
-            reasons.append(gettext("works in NAICS %(code)s — %(title)s") % {"code": entry.code, "title": entry.title})
+            name = words.name_for(entry.code, language, scheme="naics")
+            reasons.append(gettext("works in NAICS %(code)s — %(title)s") % {"code": entry.code, "title": name})
     return reasons
 
 

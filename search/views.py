@@ -7,11 +7,15 @@ from math import ceil
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from directory import selectors as directory_selectors
+from directory.models import City
+
 from search.api import SearchParams
 
 from . import selectors
 from .filters import FILTER_NAMES
 
+SIDES = [("", _("Suppliers and buyers")), ("offers", _("Suppliers")), ("seeks", _("Buyers"))]
 FACET_TITLES = {
     "city": _("City"), "country": _("Country"), "relationship": _("Relationship"), "offers": _("Offers"),
     "seeks": _("Seeks"), "naics": _("Industry (NAICS)"), "trade_role": _("Trade role"), "language": _("Language"),
@@ -27,14 +31,25 @@ def directory(request):
         if not params.is_valid():  # the words themselves are unusable (a NUL character)
             params = SearchParams(data={})
             params.is_valid()
-    query = params.to_query()
+    own = directory_selectors.own_cities(viewer=directory_selectors.viewer_for(request.user))
+    query = params.to_query(own_cities=own)
     result = selectors.search(query)
+    own_names = list(City.objects.filter(slug__in=own).order_by("name").values_list("name", flat=True))
     active = {name: request.GET.get(name, "") for name in FILTER_NAMES if request.GET.get(name)}
     context = {
         "q": query.text,
+        "side": query.side,
+        "sides": SIDES,
         "result": result,
+        # A firm's own city is left out by default; say so, and how to include it.
+        "own_cities_hidden": own_names if query.exclude_city else [],
+        "own_cities_shown": own_names if own and not query.exclude_city else [],
+        "include_own_link": _querystring(request.GET, page=None, include_own_city="true"),
+        "hide_own_link": _querystring(request.GET, page=None, include_own_city=None),
         "facets": [_facet(name, result.facets.get(name, []), request.GET) for name in FACET_TITLES],
         "active": active,
+        # What the form carries besides the words and the side, kept in step by htmx.
+        "hidden_fields": {**active, **({"include_own_city": "true"} if own and not query.exclude_city else {})},
         "page": query.page,
         "pages": max(1, ceil(result.total / query.page_size)),
         "errors": errors,

@@ -61,12 +61,11 @@ def complementary_codes(business):
     """The codes that meet this firm's needs and those its offers meet, at
     heading (4-digit) level or finer, since a chapter is too broad to promise
     a match. A firm that named no codes is read from its words instead."""
-    from directory import taxonomy
+    from directory import glossary, taxonomy
 
-    from ..query import inferred_hs_codes
+    read_offers, read_seeks = glossary.read_profile(business)
 
-    def codes(values, text):
-        values = values or inferred_hs_codes(text)
+    def codes(values):
         return [c for c in taxonomy.with_ancestors(values, "hs") if len(c) >= 4]
 
-    return codes(business.seeks_hs, business.seeks_text), codes(business.offers_hs, business.offers_text)
+    return codes(business.seeks_hs or read_seeks), codes(business.offers_hs or read_offers)

@@ -88,7 +88,8 @@
       return getJSON(input.dataset.suggest + "?q=" + encodeURIComponent(text)).then(function (data) {
         return data.results.map(function (r) {
           return { raw: r, kindLabel: r.kind === "business" ? "●" : r.kind.toUpperCase() + " " + r.code,
-                   label: r.title };
+                   // The everyday name in the reader's language first, the official title after.
+                   label: r.name && r.name !== r.title ? r.name + " — " + r.title : r.title };
         });
       });
     }, function (item) {

@@ -14,7 +14,7 @@ Same count and seed, same network, on every machine.
 Needs Django set up (DJANGO_SETTINGS_MODULE=config.settings): the HS codes come
 from directory/data/hs2022.tsv through directory.taxonomy, and text-only needs
 are checked with the project's own query expansion,
-search.query.inferred_hs_codes. No database is touched.
+directory.glossary.read_codes. No database is touched.
 
 What the network looks like
 ---------------------------
@@ -38,7 +38,7 @@ zh-Hant, es, pl, am). Four kinds of firm:
 * Text-only seekers: about 20 % of the Aurora seekers of type-A groups name no
   code (seeks_hs empty) and write their need in English words taken from the
   title of c (e.g. "brakes and servo-brakes for our Colorado customers"). A
-  phrase is used only if search.query.inferred_hs_codes reads it as c or H and
+  phrase is used only if directory.glossary.read_codes reads it as c or H and
   as nothing outside H. Their pairs are in planted["text_only"], not "coded".
 * Decoys, which matching must never propose:
   - same chapter, other heading (50 % of groups): a firm on the offering side,
@@ -447,10 +447,10 @@ def _service(rng, book, city):
 
 @lru_cache(maxsize=None)
 def inferred(text):
-    """search.query.inferred_hs_codes, memoised (the generator asks about the same words often)."""
-    from search.query import inferred_hs_codes
+    """directory.glossary.read_codes, memoised (the generator asks about the same words often)."""
+    from directory.glossary import read_codes
 
-    return tuple(inferred_hs_codes(text))
+    return tuple(read_codes(text))
 
 
 class _Codebook:
