@@ -24,6 +24,8 @@ How a term is found in a text:
   leather, and "frozen beef" is beef, not something frozen.
 """
 
+import bisect
+import itertools
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -40,6 +42,8 @@ SCHEMES = ("hs", "naics")
 # A term naming more HS headings (or NAICS subsectors) than this is too vague
 # to read as a code ("steel" would name a chapter's worth).
 MAX_GROUPS_PER_TERM = 4
+# Type-ahead looks at no more terms than this for one prefix ("b" is not asked).
+MAX_COMPLETIONS = 200
 _SUBSTRING_SCRIPT = re.compile(
     "[\u1100-\u11ff\u1200-\u139f\u2d80-\u2ddf\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff"
     "\uac00-\ud7af\uf900-\ufaff\uab00-\uab2f]"
@@ -94,29 +98,28 @@ class Glossary:
         self._word_terms = defaultdict(list)  # first word key -> [(keys tuple, Term)]
         self._substring_terms = defaultdict(list)  # first two characters -> [(compact text, Term)]
         self._vocabulary = set()  # folded words of the spaced terms, for typo correction
+        groups = defaultdict(set)  # (scheme, key) -> headings (HS) or subsectors (NAICS) it names
+        written = []  # (as typed ahead, scheme, code)
         for term in terms:
             self.by_code[(term.scheme, term.code)].append(term)
             if is_substring_script(term.text):
-                compact = _compact(term.text)
-                if len(compact) >= 2:
-                    self._substring_terms[compact[:2]].append((compact, term))
-                continue
-            folded = analysis.words(term.text)
-            if not folded:
-                continue
-            self._vocabulary.update(folded)
-            keys = tuple(word_key(w) for w in folded)
-            self._word_terms[keys[0]].append((keys, term))
-        self._vague = self._find_vague()
-
-    def _find_vague(self):
-        """Term texts (by their keys) that name too many groups to mean anything."""
-        groups = defaultdict(set)
-        for term in self.terms:
-            key = _compact(term.text) if is_substring_script(term.text) else tuple(
-                word_key(w) for w in analysis.words(term.text))
+                key = _compact(term.text)
+                if len(key) < 2:
+                    continue
+                self._substring_terms[key[:2]].append((key, term))
+                written.append((key, term.scheme, term.code))
+            else:
+                folded = analysis.words(term.text)
+                if not folded:
+                    continue
+                self._vocabulary.update(folded)
+                key = tuple(word_key(w) for w in folded)
+                self._word_terms[key[0]].append((key, term))
+                written.append((" ".join(folded), term.scheme, term.code))
             groups[(term.scheme, key)].add(term.code[:4] if term.scheme == "hs" else term.code[:3])
-        return {key for key, found in groups.items() if len(found) > MAX_GROUPS_PER_TERM}
+        # A term naming too many groups means nothing in particular ("steel").
+        self._vague = {key for key, named in groups.items() if len(named) > MAX_GROUPS_PER_TERM}
+        self._written = sorted(written)
 
     def _is_vague(self, term, key):
         return (term.scheme, key) in self._vague
@@ -159,23 +162,23 @@ class Glossary:
                 ranked.append(code)
         return ranked
 
-    @lru_cache(maxsize=2_000)
     def _completions(self, typed, scheme):
-        """Codes of terms beginning with the typed text, shortest term first."""
+        """Codes of terms beginning with the typed text, shortest term first
+        (a binary search in the sorted written forms)."""
         if len(typed) < 2:
-            return ()
+            return []
         found = []
-        for term in self.terms:
-            if term.scheme != scheme:
-                continue
-            written = _compact(term.text) if is_substring_script(term.text) else " ".join(analysis.words(term.text))
-            if written.startswith(typed):
-                found.append((len(written), term.code))
+        start = bisect.bisect_left(self._written, (typed,))
+        for written, term_scheme, code in itertools.islice(self._written, start, None):
+            if not written.startswith(typed) or len(found) >= MAX_COMPLETIONS:
+                break
+            if term_scheme == scheme:
+                found.append((len(written), code))
         ranked = []
         for _, code in sorted(found):
             if code not in ranked:
                 ranked.append(code)
-        return tuple(ranked)
+        return ranked
 
     # --- names ---------------------------------------------------------------------------
 
