@@ -286,6 +286,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "directory.tasks.remind_expiring_profiles",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Early, so the digest of yesterday's new firms is waiting at the start of the day.
+    "saved-search-digests": {
+        "task": "search.tasks.send_saved_search_digests",
+        "schedule": crontab(hour=6, minute=0),
+    },
 }
 
 # --- Introductions ------------------------------------------------------------------
@@ -305,6 +310,9 @@ EMAIL_BACKEND = env(
     default="django.core.mail.backends.console.EmailBackend",
 )
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Aurora Business Network <network@localhost>")
+# The mail server of the SMTP backend (django.core.mail.backends.smtp.EmailBackend).
+EMAIL_HOST = env("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 
 # --- Cache ---------------------------------------------------------------------
 
@@ -350,6 +358,8 @@ SPECTACULAR_SETTINGS = {
         "IntroductionStatusEnum": "matching.models.Introduction.Status",
         "ProfileFlagStatusEnum": "directory.models.ProfileFlag.Status",
         "ProfileFlagReasonEnum": "directory.models.ProfileFlag.Reason",
+        # A profile's trade roles and the trade-role filter a saved search keeps.
+        "TradeRolesEnum": "directory.models.Business.TradeRole",
     },
 }
 

@@ -41,6 +41,11 @@ urlpatterns += i18n_patterns(
     path("me/account/", directory_views.account, name="account"),
     path("me/account/data.json", directory_views.account_export, name="account-export"),
     path("me/account/delete/", directory_views.account_delete, name="account-delete"),
+    path("me/searches/", search_views.saved_searches, name="saved-searches"),
+    path("me/searches/<int:pk>/<str:action>/", search_views.saved_search_action, name="saved-search-action"),
+    # A digest's one-click unsubscribe: a signed token, no session needed.
+    path("searches/unsubscribe/<str:token>/", search_views.unsubscribe, name="saved-searches-unsubscribe"),
+    path("searches/resubscribe/", search_views.resubscribe, name="saved-searches-resubscribe"),
     path("me/introductions/", matching_views.my_introductions, name="my-introductions"),
     path("me/introductions/<int:pk>/<str:action>/", matching_views.introduction_answer, name="introduction-answer"),
     # Staff and volunteers.

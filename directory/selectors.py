@@ -181,12 +181,13 @@ EXPORTED_BUSINESS_FIELDS = (
 
 def personal_data(*, user):
     """Everything held about a person and the firms they manage, as plain data:
-    the account, each firm with its history, its introductions as the firm may
-    see them, and the emails sent to them."""
+    the account, each firm with its history, their saved searches, the firms'
+    introductions as the firm may see them, and the emails sent to them."""
     # Matching builds on the directory; this is the one read that spans both.
     from allauth.account.models import EmailAddress
 
     from matching import selectors as matching_selectors
+    from search import selectors as search_selectors
 
     viewer = viewer_for(user)
     firms = []
@@ -216,6 +217,7 @@ def personal_data(*, user):
             ],
         },
         "firms": firms,
+        "saved_searches": search_selectors.saved_searches_for_export(user=user),
         "introductions": matching_selectors.introductions_for_export(viewer=viewer),
         "emails": matching_selectors.emails_for_export(viewer=viewer, address=user.email),
     }

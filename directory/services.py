@@ -553,9 +553,11 @@ def delete_account(*, user):
     A firm they owned alone is archived and its private fields erased; it stays
     as a row so the other firms keep their introduction history, where it now
     shows as a former member. A firm with other members passes to one of them.
-    Their address is taken out of the stored emails, and the account deleted.
+    Their address is taken out of the stored emails, their saved-search
+    digests are deleted, and the account deleted (its saved searches with it).
     """
     from matching.models import OutgoingEmail  # matching builds on the directory, not the reverse
+    from search import digests as saved_search_digests  # it reads this module
 
     now = timezone.now()
     with transaction.atomic():
@@ -593,6 +595,7 @@ def delete_account(*, user):
                 if (to, cc) != (email.to, email.cc):
                     email.to, email.cc = to, cc
                     email.save(update_fields=["to", "cc"])
+        saved_search_digests.forget(user=user)
         user.delete()
 
 

@@ -211,6 +211,8 @@ class OutgoingEmail(models.Model):
     cc = models.JSONField(default=list, blank=True)
     subject = models.CharField(max_length=300)
     body = models.TextField()
+    # Extra message headers, such as List-Unsubscribe on a digest.
+    headers = models.JSONField(default=dict, blank=True)
     language = models.CharField(max_length=16, default="en")
     created_at = models.DateTimeField(auto_now_add=True)
     # Set only once the mail server accepted the message.

@@ -62,11 +62,12 @@ def render_plain_text(template_name, context):
     return get_template(template_name).template.render(Context(context, autoescape=False))
 
 
-def promise(*, key, kind=None, template=None, to, language, introduction=None, cc=(), context=None):
+def promise(*, key, kind=None, template=None, to, language, introduction=None, cc=(), context=None, headers=None):
     """Store an email to send after commit; a second promise with the same key is the first.
 
     The template (`matching/email/<kind>.txt` unless named) holds the
-    subject on its first line and the body below it.
+    subject on its first line and the body below it. `headers` are added to
+    the message as they are (List-Unsubscribe, say).
     """
     if not to:
         return None
@@ -77,7 +78,7 @@ def promise(*, key, kind=None, template=None, to, language, introduction=None, c
     email, created = OutgoingEmail.objects.get_or_create(
         key=key,
         defaults={"introduction": introduction, "to": list(to), "cc": list(cc), "subject": subject.strip(),
-                  "body": body.strip() + "\n", "language": language},
+                  "body": body.strip() + "\n", "language": language, "headers": dict(headers or {})},
     )
     if created:
         transaction.on_commit(lambda: _queue(email.pk), robust=True)
@@ -110,7 +111,8 @@ def send(email_id, *, now=None):
         return False
     email = OutgoingEmail.objects.get(pk=email_id)
     try:
-        EmailMessage(email.subject, email.body, settings.DEFAULT_FROM_EMAIL, email.to, cc=email.cc).send()
+        EmailMessage(email.subject, email.body, settings.DEFAULT_FROM_EMAIL, email.to, cc=email.cc,
+                     headers=email.headers or None).send()
     except Exception as error:
         _record_failure(email, error, now=now)
         return False

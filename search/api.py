@@ -1,19 +1,23 @@
-"""The search API: parse the parameters, ask search.selectors, render."""
+"""The search API: parse the parameters, ask search.selectors, render. And
+the signed-in person's saved searches, kept in the search API's terms."""
 
 from dataclasses import asdict
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import serializers
+from django.urls import reverse
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api import TextField
+from config.api import ApiModelSerializer, TextField
 
 from config.throttling import SearchThrottle
 from directory import selectors as directory_selectors
 from directory.api import RESTRICTED_FIELDS, BusinessFilterParams, BusinessSerializer
 
-from . import selectors
+from . import selectors, services
+from .models import SavedSearch
 from .query import SearchQuery
 
 
@@ -110,3 +114,96 @@ class SuggestView(APIView):
     def get(self, request):
         text = request.query_params.get("q", "")[:200]
         return Response({"results": selectors.suggest(text, language=request.LANGUAGE_CODE)})
+
+
+# --- saved searches -------------------------------------------------------------------
+
+
+class SavedSearchParams(SearchParams):
+    """A search to keep: the search API's words, side and filters, checked by
+    the same rules (its page and the own-city switch are not kept)."""
+
+    page = None
+    page_size = None
+    include_own_city = None
+
+
+class SavedSearchSerializer(ApiModelSerializer):
+    q = TextField(source="text", read_only=True, help_text="The words searched for.")
+    filters = serializers.DictField(
+        child=TextField(), read_only=True,
+        help_text="The business filters that are set, as the search API's query parameters read them.",
+    )
+    description = serializers.SerializerMethodField(help_text="The search in plain words, in the reader's language.")
+    new_matches = serializers.IntegerField(read_only=True, help_text="Listed firms found and not yet in a digest.")
+    matches_found = serializers.IntegerField(read_only=True, help_text="Listed firms found since it was saved.")
+    directory_url = serializers.SerializerMethodField(help_text="The directory page showing this search now.")
+
+    class Meta:
+        model = SavedSearch
+        fields = ["id", "q", "side", "filters", "description", "alerts", "new_matches", "matches_found",
+                  "directory_url", "created_at"]
+        read_only_fields = fields
+
+    def get_description(self, saved_search) -> str:
+        return " · ".join(selectors.describe(saved_search))
+
+    def get_directory_url(self, saved_search) -> str:
+        return reverse("directory") + selectors.directory_querystring(saved_search)
+
+
+class SavedSearchAlertsSerializer(serializers.Serializer):
+    alerts = serializers.BooleanField(help_text="true: a daily digest of new matches; false: none.")
+
+
+@extend_schema_view(
+    list=extend_schema(description="The signed-in person's saved searches, newest first."),
+    retrieve=extend_schema(description="One of the signed-in person's saved searches."),
+    destroy=extend_schema(description="Delete a saved search; its digests stop with it."),
+)
+class SavedSearchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin,
+                         viewsets.GenericViewSet):
+    """The signed-in person's saved searches. Once a day the firms published or
+    changed since the day before are put to each one with alerts on, and its
+    new matches arrive in one digest email. Nobody else sees them."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = SavedSearchSerializer
+    filter_backends = []
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_queryset(self):
+        if not self.request.user.is_authenticated:  # the schema generator asks without a user
+            return SavedSearch.objects.none()
+        return selectors.saved_searches_for(user=self.request.user)
+
+    def _render(self, saved_search, code=status.HTTP_200_OK):
+        return Response(self.get_serializer(self.get_queryset().get(pk=saved_search.pk)).data, status=code)
+
+    @extend_schema(request=SavedSearchParams, responses={
+        201: SavedSearchSerializer,
+        200: OpenApiResponse(SavedSearchSerializer, description="This search was saved already: the one kept."),
+    })
+    def create(self, request):
+        """Save a search: the words, side and filters of GET /search/."""
+        # A form's missing checkbox would read as verified=false; a plain dict leaves it unset.
+        data = request.data.dict() if hasattr(request.data, "dict") else request.data
+        params = SavedSearchParams(data=data)
+        params.is_valid(raise_exception=True)
+        saved_search, created = services.save_search(
+            user=request.user, text=params.validated_data["q"], side=params.validated_data["side"],
+            filters=params.filters(),
+        )
+        return self._render(saved_search, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+    @extend_schema(request=SavedSearchAlertsSerializer, responses=SavedSearchSerializer)
+    def partial_update(self, request, pk=None):
+        """Turn the daily digest of a saved search on or off."""
+        saved_search = self.get_object()
+        params = SavedSearchAlertsSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        services.set_alerts(user=request.user, saved_search=saved_search, on=params.validated_data["alerts"])
+        return self._render(saved_search)
+
+    def perform_destroy(self, instance):
+        services.delete_search(user=self.request.user, saved_search=instance)

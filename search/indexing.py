@@ -121,10 +121,21 @@ _UPSERT_ENTRY = (
 )
 # Weights say which column a word came from, so a query can ask for words in
 # the name or offers (A, B), the description (C) or the needs (D) only.
-_POSTGRES_VECTOR = (
-    "setweight(array_to_tsvector(%s::text[]), 'A') || setweight(array_to_tsvector(%s::text[]), 'B') || "
-    "setweight(array_to_tsvector(%s::text[]), 'C') || setweight(array_to_tsvector(%s::text[]), 'D')"
-)
+# PostgreSQL keeps weights on positions, so the vector is written as a
+# literal with a position for every token.
+_POSTGRES_VECTOR = "CAST(%s AS tsvector)"
+MAX_POSITION = 16383  # PostgreSQL's largest tsvector position
+
+
+def tsvector_literal(tokens):
+    """A tsvector literal of the entry's tokens, weighted by column."""
+    parts, position = [], 0
+    for weight, column in (("A", tokens.name), ("B", tokens.offers), ("C", tokens.body), ("D", tokens.seeks)):
+        for token in column:
+            position = min(position + 1, MAX_POSITION)
+            escaped = token.replace("\\", "\\\\").replace("'", "''")
+            parts.append(f"'{escaped}':{position}{weight}")
+    return " ".join(parts)
 
 
 def write_entries(businesses):
@@ -140,7 +151,7 @@ def write_entries(businesses):
             t = entry_tokens(business)
             columns = [" ".join(t.name), " ".join(t.offers), " ".join(t.seeks), " ".join(t.body)]
             cursor.execute(sql, [business.pk, business.search_version, *columns]
-                           + ([t.name, t.offers, t.body, t.seeks] if postgres else []))
+                           + ([tsvector_literal(t)] if postgres else []))
             if cursor.fetchone() is None:
                 continue
             written.append(business.pk)

@@ -1,5 +1,8 @@
+from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class SearchEntry(models.Model):
@@ -54,3 +57,75 @@ class OutboxEntry(models.Model):
 
     def __str__(self):
         return f"business {self.business_id} at {self.created_at:%Y-%m-%d %H:%M:%S}"
+
+
+class SavedSearch(models.Model):
+    """A search a signed-in person keeps: its words, side and business filters,
+    in the search API's terms. Once a day the profiles published or changed
+    since the last look are put to it, and what it finds goes out in one
+    digest email a day (search.digests)."""
+
+    class Side(models.TextChoices):
+        ANY = "", _("Suppliers and buyers")
+        OFFERS = "offers", _("Suppliers")
+        SEEKS = "seeks", _("Buyers")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_searches")
+    text = models.CharField(max_length=500, blank=True)
+    side = models.CharField(max_length=6, choices=Side.choices, blank=True)
+    # The business filters that are set, as query parameters read them:
+    # {"offers": "8708", "city": "adama,seongnam", "verified": "true"}.
+    filters = models.JSONField(default=dict, blank=True)
+    # Off: kept as a shortcut to the search, but not run and never emailed.
+    alerts = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"saved search {self.pk} of user {self.user_id}"
+
+
+class SavedSearchMatch(models.Model):
+    """A profile a saved search found. One row per search and profile, ever:
+    a profile is announced once, however often it changes afterwards."""
+
+    saved_search = models.ForeignKey(SavedSearch, on_delete=models.CASCADE, related_name="matches")
+    business = models.ForeignKey("directory.Business", on_delete=models.CASCADE, related_name="+")
+    # When the profile changed (its updated_at as found): the digest of a day
+    # lists the changes of the days before it.
+    changed_at = models.DateTimeField()
+    found_at = models.DateTimeField()
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["saved_search", "business"], name="one_match_per_saved_search_and_business"),
+        ]
+        indexes = [models.Index(fields=["emailed_at", "changed_at"], name="saved_search_match_due")]
+
+    def __str__(self):
+        return f"business {self.business_id} for saved search {self.saved_search_id}"
+
+
+class SavedSearchRun(models.Model):
+    """One pass of the saved searches over the profiles that changed since the
+    last pass, and where it stopped: the next pass starts after the newest
+    change this one looked at."""
+
+    ran_at = models.DateTimeField()
+    # The newest change looked at (null: none yet).
+    changed_until = models.DateTimeField(null=True, blank=True)
+    changed = models.PositiveIntegerField(default=0, help_text="Public profiles changed since the last pass.")
+    searches = models.PositiveIntegerField(default=0, help_text="Saved searches with alerts on.")
+    examined = models.PositiveIntegerField(
+        default=0, help_text="Profiles put to saved searches: each changed profile, once per search saved before the change.",
+    )
+    found = models.PositiveIntegerField(default=0, help_text="New matches recorded.")
+
+    class Meta:
+        ordering = ["-ran_at", "-id"]
+
+    def __str__(self):
+        return f"saved searches run at {self.ran_at:%Y-%m-%d %H:%M}"

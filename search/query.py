@@ -35,6 +35,9 @@ class SearchQuery(BusinessFilters):
     # City slugs left out: a signed-in firm's own city, unless it asks for it,
     # so its neighbours do not crowd out the partner cities.
     exclude_city: list = field(default_factory=list)
+    # Business ids to search among (a saved search run over the profiles that
+    # changed since its last run); empty: no restriction.
+    ids: list = field(default_factory=list)
     page: int = 1
     page_size: int = 20
     with_facets: bool = True  # matching asks only for hits

@@ -1,19 +1,29 @@
 """The directory search page. The same parameters as /api/v1/search/, the
 same selector behind them; with htmx the results and facets are swapped in
-as the visitor types, without it the form simply submits."""
+as the visitor types, without it the form simply submits.
+
+And a person's saved searches: saving the search the page shows, the list
+at /me/searches/, and the one-click unsubscribe link of the digest email."""
 
 from math import ceil
 
-from django.shortcuts import render
-from django.utils.translation import gettext_lazy as _
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext, gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
 
 from directory import selectors as directory_selectors
 from directory.models import City
+from search.api import SavedSearchParams, SearchParams
 
-from search.api import SearchParams
-
-from . import selectors
+from . import selectors, services
 from .filters import FILTER_NAMES
+from .models import SavedSearch
 
 SIDES = [("", _("Suppliers and buyers")), ("offers", _("Suppliers")), ("seeks", _("Buyers"))]
 FACET_TITLES = {
@@ -35,6 +45,11 @@ def directory(request):
     query = params.to_query(own_cities=own)
     result = selectors.search(query)
     own_names = list(City.objects.filter(slug__in=own).order_by("name").values_list("name", flat=True))
+    save_search = None
+    if valid and request.user.is_authenticated:
+        # What the "Save this search" button sends: the words, side and filters shown.
+        save_search = {"q": query.text, "side": query.side, **services.stored_filters(params.filters())}
+        save_search = {name: value for name, value in save_search.items() if value}
     active = {name: request.GET.get(name, "") for name in FILTER_NAMES if request.GET.get(name)}
     context = {
         "q": query.text,
@@ -53,6 +68,7 @@ def directory(request):
         "page": query.page,
         "pages": max(1, ceil(result.total / query.page_size)),
         "errors": errors,
+        "save_search": save_search,
         "querystring": _querystring(request.GET, page=None),
         "previous_page": _querystring(request.GET, page=query.page - 1) if query.page > 1 else None,
         "next_page": _querystring(request.GET, page=query.page + 1)
@@ -83,3 +99,80 @@ def _querystring(current, **changes):
     if changes.get("page") == 1:
         params.pop("page", None)  # page one is the address without a page
     return "?" + params.urlencode() if params else "?"
+
+
+# --- saved searches -----------------------------------------------------------------
+
+
+@login_required
+def saved_searches(request):
+    """A person's saved searches; a POST saves the search the directory showed."""
+    if request.method == "POST":
+        return _save(request)
+    searches = [
+        {"search": saved, "description": selectors.describe(saved),
+         "link": reverse("directory") + selectors.directory_querystring(saved)}
+        for saved in selectors.saved_searches_for(user=request.user)
+    ]
+    return render(request, "search/saved_searches.html", {"searches": searches})
+
+
+def _save(request):
+    params = SavedSearchParams(data=request.POST.dict())
+    if not params.is_valid():
+        problems = "; ".join(f"{field}: {' '.join(map(str, errors))}" for field, errors in params.errors.items())
+        messages.error(request, gettext("This search cannot be saved (%(problems)s).") % {"problems": problems})
+        return redirect("directory")
+    try:
+        _saved, created = services.save_search(
+            user=request.user, text=params.validated_data["q"], side=params.validated_data["side"],
+            filters=params.filters(),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("saved-searches")
+    messages.success(request, gettext("Search saved. New matches will reach you by email, once a day.") if created
+                     else gettext("You had saved this search already."))
+    return redirect("saved-searches")
+
+
+@login_required
+@require_POST
+def saved_search_action(request, pk, action):
+    """Delete a saved search, or turn its alerts on or off."""
+    saved = get_object_or_404(SavedSearch.objects.filter(user=request.user), pk=pk)
+    if action == "delete":
+        services.delete_search(user=request.user, saved_search=saved)
+        messages.success(request, gettext("Saved search deleted."))
+    elif action in ("alerts-on", "alerts-off"):
+        on = action == "alerts-on"
+        services.set_alerts(user=request.user, saved_search=saved, on=on)
+        messages.success(request, gettext("Alerts on: new matches will reach you by email, once a day.") if on
+                         else gettext("Alerts off: this search sends no more emails."))
+    else:
+        raise Http404
+    return redirect("saved-searches")
+
+
+# A mail reader's own unsubscribe button POSTs here without a CSRF token
+# (RFC 8058); the signed token is what authorizes the change.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token):
+    """One click from the digest: the alerts are off at once, and the page says so."""
+    try:
+        _user, turned_off, again = services.unsubscribe(token=token)
+    except services.InvalidToken:
+        return render(request, "search/unsubscribe.html", {"state": "invalid"}, status=404)
+    return render(request, "search/unsubscribe.html", {
+        "state": "unsubscribed", "turned_off": len(turned_off), "again": again,
+    })
+
+
+@require_POST
+def resubscribe(request):
+    try:
+        _user, turned_on = services.resubscribe(token=request.POST.get("token", ""))
+    except services.InvalidToken:
+        return render(request, "search/unsubscribe.html", {"state": "invalid"}, status=404)
+    return render(request, "search/unsubscribe.html", {"state": "resubscribed", "turned_on": turned_on})

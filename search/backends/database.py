@@ -49,6 +49,8 @@ class DatabaseBackend(BaseSearchBackend):
         filtered = filter_businesses(Business.objects.public(), filters=query).order_by()
         if query.exclude_city:
             filtered = filtered.exclude(city__slug__in=query.exclude_city)
+        if query.ids:
+            filtered = filtered.filter(pk__in=query.ids)
         if parsed.is_empty:
             matching = filtered
             ids = filtered.order_by("name", "pk").values_list("pk", flat=True)[query.offset:query.offset + query.page_size]

@@ -134,6 +134,8 @@ class ElasticsearchBackend(BaseSearchBackend):
         s = Search(using=self.client, index=self.alias).filter(Q("bool", filter=filters))
         if query.exclude_city:
             s = s.exclude(Q("terms", city=query.exclude_city))
+        if query.ids:
+            s = s.filter(Q("ids", values=[str(pk) for pk in query.ids]))
         if not parsed.is_empty:
             s = s.query(self._match(parsed, query.side))
         else:

@@ -10,6 +10,9 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from search import services as search_services
+from search.filters import BusinessFilters
+
 from . import network
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -104,13 +107,15 @@ def untranslated(texts, language):
     return sorted(found)
 
 
-def pages(firms, introduction):
+def pages(firms, introduction, unsubscribe):
     seongnam = firms["seongnam"]
     return {
         None: ["/", "/directory/?q=brake", f"/b/{seongnam.slug}/", "/cities/seongnam/", "/accounts/login/",
                "/accounts/signup/", "/accounts/password/reset/"],
+        # The unsubscribe link last: it turns the saved search's alerts off.
         "frontrange": ["/me/", "/me/firms/new/", f"/me/firms/{firms['aurora'].slug}/edit/", "/me/introductions/",
-                       "/me/account/", "/me/account/delete/", f"/b/{seongnam.slug}/"],
+                       "/me/account/", "/me/account/delete/", f"/b/{seongnam.slug}/", "/directory/?q=brake",
+                       "/me/searches/", f"/searches/unsubscribe/{unsubscribe}/"],
         "staff": ["/staff/", "/staff/profiles/", "/staff/introductions/?status=introduced", "/staff/runs/",
                   "/staff/metrics/"],
     }
@@ -120,8 +125,11 @@ def pages(firms, introduction):
 def test_every_page_speaks_the_language_it_is_asked_for(language, open_page, make_user, make_business, staff):
     users, firms, introduction = network.build(make_user=make_user, make_business=make_business, staff=staff)
     users["staff"] = staff
+    search_services.save_search(user=users["frontrange"], text="brake pads", side="offers", filters=BusinessFilters(
+        city=["seongnam"], country="KR", offers="8708", trade_role="manufacturer", verified=True))
+    unsubscribe = search_services.unsubscribe_token(user=users["frontrange"])
     problems = {}
-    for who, paths in pages(firms, introduction).items():
+    for who, paths in pages(firms, introduction, unsubscribe).items():
         page = open_page(user=users.get(who), language=language)
         for path in paths:
             response = page.goto(f"{page.base}/{language}{path}")

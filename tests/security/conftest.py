@@ -17,6 +17,8 @@ from rest_framework.test import APIClient
 from directory import services as directory_services
 from directory.models import Business, City
 from matching import introductions as matching_introductions
+from search import services as search_services
+from search.filters import BusinessFilters
 from tests.conftest import profile_data
 
 # What the firm keeps private, and what only staff may read.
@@ -44,11 +46,13 @@ class World:
     approved: object  # other -> firm, approved by staff
     requested: object  # frenos -> firm, waiting for staff
     dismissed: object  # firm -> sesame, dismissed with a staff-only note
+    saved: object  # the owner's saved search
 
     def slugs(self):
         names = ("firm", "draft", "pending", "other", "other_draft", "frenos", "sesame")
-        ids = {name: getattr(self, name).pk for name in ("approved", "requested", "dismissed")}
-        return {**{name: getattr(self, name).slug for name in names}, **ids}
+        ids = {name: getattr(self, name).pk for name in ("approved", "requested", "dismissed", "saved")}
+        unsubscribe = search_services.unsubscribe_token(user=self.users["owner"])
+        return {**{name: getattr(self, name).slug for name in names}, **ids, "unsubscribe": unsubscribe}
 
 
 def publish(staff, owner, **data):
@@ -101,8 +105,10 @@ def world(db, settings, make_user, staff):
     dismissed = matching_introductions.request_introduction(actor=owner, target=sesame, requester=firm)
     dismissed = matching_introductions.dismiss_introduction(actor=staff, introduction=dismissed, reason="profile_quality",
                                                        note=STAFF_NOTE)
+    saved, _ = search_services.save_search(user=owner, text="sesame", side="offers", filters=BusinessFilters(country="ET"))
     return World(users=users, firm=firm, draft=draft, pending=pending, other=other, other_draft=other_draft,
-                 frenos=frenos, sesame=sesame, approved=approved, requested=requested, dismissed=dismissed)
+                 frenos=frenos, sesame=sesame, approved=approved, requested=requested, dismissed=dismissed,
+                 saved=saved)
 
 
 def api_client(user):

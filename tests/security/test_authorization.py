@@ -42,7 +42,8 @@ def row(kind, method, url, *expected, data=None, private=None):
 
 
 # Placeholders: {firm} {draft} {pending} {other} {other_draft} {frenos} {sesame} are slugs;
-# {approved} {requested} {dismissed} are introduction ids (see conftest.World).
+# {approved} {requested} {dismissed} are introduction ids, {saved} the owner's saved search and
+# {unsubscribe} the token of the owner's unsubscribe link (see conftest.World).
 MATRIX = [
     #                                                                 anon  owner member other  vol  vol-x coord staff
     # --- public reference data and search
@@ -119,6 +120,14 @@ MATRIX = [
     row(API, "GET", "/api/v1/me/introductions/",                      401,  200,  200,  200,  200,  200,  200,  200),
     row(API, "GET", "/api/v1/metrics/introductions/",                 401,  403,  403,  403,  403,  403,  403,  200),
     row(API, "GET", "/api/v1/metrics/introductions/?export=csv",      401,  403,  403,  403,  403,  403,  403,  200),
+    # --- saved searches: each person's own, nobody else's (not even staff's)
+    row(API, "GET", "/api/v1/saved-searches/",                        401,  200,  200,  200,  200,  200,  200,  200),
+    row(API, "POST", "/api/v1/saved-searches/",                       401,  201,  201,  201,  201,  201,  201,  201,
+        data={"q": "brake pads", "offers": "8708", "side": "offers"}),
+    row(API, "GET", "/api/v1/saved-searches/{saved}/",                401,  200,  404,  404,  404,  404,  404,  404),
+    row(API, "PATCH", "/api/v1/saved-searches/{saved}/",              401,  200,  404,  404,  404,  404,  404,  404,
+        data={"alerts": False}),
+    row(API, "DELETE", "/api/v1/saved-searches/{saved}/",             401,  204,  404,  404,  404,  404,  404,  404),
     # --- public pages
     row(PAGE, "GET", "/en/",                                          200,  200,  200,  200,  200,  200,  200,  200),
     row(PAGE, "GET", "/en/directory/?q=brake",                        200,  200,  200,  200,  200,  200,  200,  200),
@@ -158,6 +167,13 @@ MATRIX = [
         data={"reason": "Not now."}),
     row(PAGE, "POST", "/en/me/introductions/{approved}/outcome/",     "login", 302, 302, 302, 302,  404,  302,  302,
         data={"outcome": "met"}),
+    row(PAGE, "GET", "/en/me/searches/",                              "login", 200, 200, 200, 200,  200,  200,  200),
+    row(PAGE, "POST", "/en/me/searches/",                             "login", 302, 302, 302, 302,  302,  302,  302,
+        data={"q": "brake pads", "offers": "8708"}),
+    row(PAGE, "POST", "/en/me/searches/{saved}/alerts-off/",          "login", 302, 404, 404, 404,  404,  404,  404),
+    row(PAGE, "POST", "/en/me/searches/{saved}/delete/",              "login", 302, 404, 404, 404,  404,  404,  404),
+    # The digest's unsubscribe link: the signed token is the key, whoever follows it.
+    row(PAGE, "GET", "/en/searches/unsubscribe/{unsubscribe}/",       200,  200,  200,  200,  200,  200,  200,  200),
     # --- the staff desk
     row(PAGE, "GET", "/en/staff/",                                    "login", 403, 403, 403, 200,  200,  200,  200),
     row(PAGE, "GET", "/en/staff/profiles/",                           "login", 403, 403, 403, 200,  200,  200,  200),
