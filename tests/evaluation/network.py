@@ -759,9 +759,6 @@ _PL_SURNAMES = ("Nowicki", "Zając", "Wróbel", "Dudek", "Pawlak", "Sikora", "Ba
 _PL_SUFFIXES = ("Sp. z o.o.", "Sp. z o.o.", "S.A.", "s.c.", "")
 _AM_PLACES = ("አዳማ", "ናዝሬት", "አዋሽ", "ሶደሬ", "ወንጂ", "ሞጆ", "ዱከም", "ቢሾፍቱ", "ቦኩ", "ጨፌ ዶንሳ")
 _AM_PERSONS = ("አበራ", "ገመቹ", "ለሊሴ", "ጫልቱ", "ደረጄ", "ሰናይት", "ብርሃኑ", "ፋጡማ", "ከድር", "መሠረት")
-_AM_LATIN_PLACES = ("Adama", "Nazret", "Awash", "Sodere", "Wonji", "Mojo", "Boku", "Oromia")
-_AM_LATIN_WORDS = {"agro": "Agro Export", "apparel": "Textile", "chemicals": "Chemicals", "trade": "Trading",
-                   "machinery": "Engineering", "medical": "Medical Supply"}
 
 
 def _name(rng, lang, city, sector, product=None, word=None):
@@ -803,11 +800,7 @@ def _name(rng, lang, city, sector, product=None, word=None):
         else:
             base = f"PPHU {rng.choice(_PL_SURNAMES)}"
         return f"{base} {rng.choice(_PL_SUFFIXES)}".strip()
-    # Amharic; a third of Adama's firms are registered under a Latin-script name.
-    if sector != "services" and rng.random() < 0.3:
-        latin = _AM_LATIN_WORDS.get(sector, "Trading")
-        return f"{rng.choice(_AM_LATIN_PLACES)} {latin} PLC"
-    if rng.random() < 0.6:
+    if rng.random() < 0.6:  # Amharic
         return f"{rng.choice(_AM_PLACES)} {word} ኃ.የተ.የግ.ማ."
     return f"{rng.choice(_AM_PERSONS)} {word} ንግድ ሥራ"
 

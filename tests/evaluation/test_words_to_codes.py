@@ -193,6 +193,7 @@ def _figures(backend, rows, matching, labels, timings):
         "halves": by_half,
         "matching ceiling": network.ceiling(labels, cap=PROPOSALS),
         "proposals": len(matching["pairs"]),
+        "precision (all proposals)": _mean(b in matching["partners"][a] for a, b in matching["pairs"]),
         "queries": rows,
         "timings (s)": timings,
     }
@@ -246,7 +247,8 @@ def report_lines(key, figures):
     """The figures of one backend as lines of text (the terminal summary prints them)."""
     t = figures["timings (s)"]
     lines = [
-        f"{key}: {figures['firms']} firms (seed {figures['seed']}), {figures['proposals']} proposals; "
+        f"{key}: {figures['firms']} firms (seed {figures['seed']}), {figures['proposals']} proposals "
+        f"(precision {_fmt(figures['precision (all proposals)'])}); "
         f"import {t['import']}s, index {t['index']}s, search {t['search']}s, suggest {t['suggest']}s, "
         f"matching {t['matching']}s, total {t['total']}s",
         f"  {'half':9} {'recall@50':>9} {'(words)':>8} | suggest " + " ".join(f"{lang:>7}" for lang in LANGUAGES)
