@@ -199,18 +199,23 @@ def celery_worker_process(tmp_path):
 
 
 def pytest_terminal_summary(terminalreporter):
-    """Print the search relevance figures measured in this run."""
+    """Print the search relevance and words-to-codes figures measured in this run."""
+    from tests.evaluation.test_words_to_codes import EVALUATION_REPORT, report_lines
     from tests.search.test_relevance import RELEVANCE_REPORT
 
-    if not RELEVANCE_REPORT:
-        return
-    terminalreporter.section("search relevance (demo network, labelled queries)")
-    for backend, figures in RELEVANCE_REPORT.items():
-        weakest = ", ".join(f"{query!r} {value:.2f}" for (query, _), value in figures["weakest"])
-        terminalreporter.write_line(
-            f"{backend:22} recall@10 {figures['recall@10']:.3f}  without typos "
-            f"{figures['recall@10 without typos']:.3f}  over {figures['queries']} queries; weakest: {weakest}"
-        )
+    if RELEVANCE_REPORT:
+        terminalreporter.section("search relevance (demo network, labelled queries)")
+        for backend, figures in RELEVANCE_REPORT.items():
+            weakest = ", ".join(f"{query!r} {value:.2f}" for (query, _), value in figures["weakest"])
+            terminalreporter.write_line(
+                f"{backend:22} recall@10 {figures['recall@10']:.3f}  without typos "
+                f"{figures['recall@10 without typos']:.3f}  over {figures['queries']} queries; weakest: {weakest}"
+            )
+    if EVALUATION_REPORT:
+        terminalreporter.section("words to codes (evaluation network, labelled queries; targets on held-out)")
+        for key, figures in EVALUATION_REPORT.items():
+            for line in report_lines(key, figures):
+                terminalreporter.write_line(line)
 
 
 # --- a real browser -------------------------------------------------------------------
