@@ -288,7 +288,7 @@ def check():
     """
     problems, counts = [], {}
     for entry in taxonomy.hs().entries.values():
-        if entry.level in ("heading", "subheading") and "reserved" not in entry.title.lower():
+        if entry.level in ("heading", "subheading"):
             counts[("hs", entry.code)] = dict.fromkeys(LANGUAGES, 0)
     for entry in taxonomy.naics().entries.values():
         if entry.level in ("sector", "subsector"):

@@ -258,6 +258,10 @@ class BusinessTerm(models.Model):
         NAICS = "naics", _("NAICS code")
         OFFERS = "offers", _("Offers HS code")
         SEEKS = "seeks", _("Seeks HS code")
+        # Codes read from the firm's words while it names none (Business.suggested_*):
+        # search finds the firm by them, a step below the codes it named.
+        OFFERS_READ = "offers_read", _("Offers HS code, read from its words")
+        SEEKS_READ = "seeks_read", _("Seeks HS code, read from its words")
         TRADE_ROLE = "trade_role", _("Trade role")
         LANGUAGE = "language", _("Language")
 

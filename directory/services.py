@@ -39,6 +39,8 @@ TERM_FIELDS = {
     BusinessTerm.Kind.NAICS: "naics",
     BusinessTerm.Kind.OFFERS: "offers_hs",
     BusinessTerm.Kind.SEEKS: "seeks_hs",
+    BusinessTerm.Kind.OFFERS_READ: "suggested_offers_hs",
+    BusinessTerm.Kind.SEEKS_READ: "suggested_seeks_hs",
     BusinessTerm.Kind.TRADE_ROLE: "trade_roles",
     BusinessTerm.Kind.LANGUAGE: "languages",
 }
@@ -364,7 +366,8 @@ def _save_profile(business, *, actor, action, changed=(), note="", from_status="
     """Save a profile and what follows from any change to it, in the caller's
     transaction: its terms when codes or tags changed, the search index (by
     the outbox, so a slow or absent engine never fails the write) and an event."""
-    _suggest_codes(business)
+    if _suggest_codes(business):
+        changed = {*changed, "suggested_offers_hs", "suggested_seeks_hs"}
     business.save()
     if set(changed) & TERM_FIELD_NAMES:
         _write_terms(business)
@@ -375,9 +378,12 @@ def _save_profile(business, *, actor, action, changed=(), note="", from_status="
 
 def _suggest_codes(business):
     """Read codes from the firm's words for each side it gave no codes for
-    ("café verde de altura" -> 090111), for the firm to confirm."""
+    ("café verde de altura" -> 090111), for the firm to confirm and for
+    search to find it by meanwhile. Returns whether they changed."""
+    before = (business.suggested_offers_hs, business.suggested_seeks_hs)
     offers, seeks = glossary.read_profile(business)
     business.suggested_offers_hs, business.suggested_seeks_hs = list(offers), list(seeks)
+    return (business.suggested_offers_hs, business.suggested_seeks_hs) != before
 
 
 def confirm_suggested_codes(*, actor, business, offers=True, seeks=True):
@@ -440,7 +446,8 @@ def terms_for(business):
         codes = getattr(business, field_name) or []
         if kind == BusinessTerm.Kind.NAICS:
             codes = taxonomy.with_ancestors(codes, "naics")
-        elif kind in (BusinessTerm.Kind.OFFERS, BusinessTerm.Kind.SEEKS):
+        elif kind in (BusinessTerm.Kind.OFFERS, BusinessTerm.Kind.SEEKS, BusinessTerm.Kind.OFFERS_READ,
+                      BusinessTerm.Kind.SEEKS_READ):
             codes = taxonomy.with_ancestors(codes, "hs")
         values.update((kind, code) for code in codes)
     return [BusinessTerm(business=business, kind=kind, value=value) for kind, value in sorted(values)]

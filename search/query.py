@@ -79,14 +79,19 @@ ALL_COLUMNS = ("name", "offers", "body", "seeks")
 
 def ranking(side):
     """(text levels, code levels) for a side: "offers" finds suppliers only,
-    "seeks" buyers only, "" both, suppliers first."""
+    "seeks" buyers only, "" both, suppliers first. A code read from a firm's
+    own words (it named none) counts like one it named, with half the bonus."""
     if side == "seeks":
-        return [TextLevel(SUPPLY, ("seeks",))], [CodeLevel(("seeks",), "hs", SUPPLY, CODE_BONUS)]
+        return [TextLevel(SUPPLY, ("seeks",))], [
+            CodeLevel(("seeks",), "hs", SUPPLY, CODE_BONUS), CodeLevel(("seeks_read",), "hs", SUPPLY, CODE_BONUS / 2)]
     text = [TextLevel(SUPPLY, ("name", "offers")), TextLevel(DESCRIBED, ("name", "offers", "body"))]
-    codes = [CodeLevel(("offers",), "hs", SUPPLY, CODE_BONUS), CodeLevel(("naics",), "naics", DESCRIBED, CODE_BONUS / 2)]
+    codes = [
+        CodeLevel(("offers",), "hs", SUPPLY, CODE_BONUS), CodeLevel(("offers_read",), "hs", SUPPLY, CODE_BONUS / 2),
+        CodeLevel(("naics",), "naics", DESCRIBED, CODE_BONUS / 2),
+    ]
     if side == "offers":
         return text, codes
-    return text + [TextLevel(NEED, ALL_COLUMNS)], codes + [CodeLevel(("seeks",), "hs", NEED, 0.0)]
+    return text + [TextLevel(NEED, ALL_COLUMNS)], codes + [CodeLevel(("seeks", "seeks_read"), "hs", NEED, 0.0)]
 
 
 @dataclass
@@ -173,13 +178,19 @@ def explain(business, parsed, language=None):
     reasons = []
     offers = set(taxonomy.with_ancestors(business.offers_hs, "hs"))
     seeks = set(taxonomy.with_ancestors(business.seeks_hs, "hs"))
+    offers_read = set(taxonomy.with_ancestors(business.suggested_offers_hs, "hs"))
+    seeks_read = set(taxonomy.with_ancestors(business.suggested_seeks_hs, "hs"))
     naics = set(taxonomy.with_ancestors(business.naics, "naics"))
     for entry in parsed.hs_entries:
-        name = words.name_for(entry.code, language)
+        found = {"code": entry.code, "title": words.name_for(entry.code, language)}
         if entry.code in offers:
-            reasons.append(gettext("offers HS %(code)s — %(title)s") % {"code": entry.code, "title": name})
+            reasons.append(gettext("offers HS %(code)s — %(title)s") % found)
+        elif entry.code in offers_read:
+            reasons.append(gettext("its offers name HS %(code)s — %(title)s") % found)
         if entry.code in seeks:
-            reasons.append(gettext("seeks HS %(code)s — %(title)s") % {"code": entry.code, "title": name})
+            reasons.append(gettext("seeks HS %(code)s — %(title)s") % found)
+        elif entry.code in seeks_read:
+            reasons.append(gettext("its needs name HS %(code)s — %(title)s") % found)
     for entry in parsed.naics_entries:
         if entry.code in naics:
             name = words.name_for(entry.code, language, scheme="naics")

@@ -4,14 +4,23 @@ from django.db import migrations, models
 
 
 def read_codes_from_words(apps, schema_editor):
-    """Profiles already listed get their suggestions too, not only at their next edit."""
-    from directory import glossary
+    """Profiles already listed get their suggestions, and the terms search
+    finds them by, now rather than at their next edit. (Their search entries
+    follow with the next `search_index rebuild`.)"""
+    from directory import glossary, taxonomy
 
     Business = apps.get_model("directory", "Business")
+    BusinessTerm = apps.get_model("directory", "BusinessTerm")
     for business in Business.objects.iterator(chunk_size=500):
         offers, seeks = glossary.read_profile(business)
-        if offers or seeks:
-            Business.objects.filter(pk=business.pk).update(suggested_offers_hs=list(offers), suggested_seeks_hs=list(seeks))
+        if not offers and not seeks:
+            continue
+        Business.objects.filter(pk=business.pk).update(suggested_offers_hs=list(offers), suggested_seeks_hs=list(seeks))
+        BusinessTerm.objects.bulk_create([
+            BusinessTerm(business_id=business.pk, kind=kind, value=value)
+            for kind, codes in (("offers_read", offers), ("seeks_read", seeks))
+            for value in taxonomy.with_ancestors(codes, "hs")
+        ], ignore_conflicts=True)
 
 
 class Migration(migrations.Migration):
@@ -30,6 +39,17 @@ class Migration(migrations.Migration):
             model_name='business',
             name='suggested_seeks_hs',
             field=models.JSONField(blank=True, default=list),
+        ),
+        migrations.AlterField(
+            model_name="businessterm",
+            name="kind",
+            field=models.CharField(
+                choices=[("naics", "NAICS code"), ("offers", "Offers HS code"), ("seeks", "Seeks HS code"),
+                         ("offers_read", "Offers HS code, read from its words"),
+                         ("seeks_read", "Seeks HS code, read from its words"), ("trade_role", "Trade role"),
+                         ("language", "Language")],
+                max_length=12,
+            ),
         ),
         migrations.RunPython(read_codes_from_words, migrations.RunPython.noop),
     ]

@@ -70,6 +70,9 @@ class BusinessDocument(Document):
     offers_chapter = Keyword()
     seeks = Keyword()
     seeks_chapter = Keyword()
+    # Codes read from the firm's words while it names none (with ancestors).
+    offers_read = Keyword()
+    seeks_read = Keyword()
     trade_roles = Keyword()
     languages = Keyword()
     verified = Boolean()
@@ -105,6 +108,8 @@ def document(business):
         "offers_chapter": [c for c in offers if len(c) == 2],
         "seeks": seeks,
         "seeks_chapter": [c for c in seeks if len(c) == 2],
+        "offers_read": taxonomy.with_ancestors(business.suggested_offers_hs, "hs"),
+        "seeks_read": taxonomy.with_ancestors(business.suggested_seeks_hs, "hs"),
         "trade_roles": business.trade_roles,
         "languages": sorted(set(business.languages) | {business.description_language}),
         "verified": business.verified_at is not None,

@@ -89,7 +89,8 @@ def test_nothing_to_confirm_is_a_conflict_and_a_stranger_may_not_confirm(api, ma
     assert other.offers_hs == [] and not BusinessRevision.objects.filter(business=other).exists()
 
 
-def test_suggestions_are_shown_to_the_firm_only(api, make_business):
+def test_suggestions_are_shown_to_the_firm_only(api, make_business, settings):
+    settings.SEARCH_BACKEND = "database"  # written with the profile: no index to wait for
     business = make_business(**words_only())
     public = api.get(f"/api/v1/businesses/{business.slug}/").json()
     assert "suggested_offers_hs" not in public

@@ -59,7 +59,8 @@ def test_with_the_engine_down_edits_succeed_and_search_answers_from_the_database
 
     found = api.get("/api/v1/search/", {"q": "브레이크 패드 99"}).json()
     assert found["backend"] == "database"
-    assert [hit["slug"] for hit in found["results"]] == [firm.slug]
+    # The firm whose new words these are first; other brake firms follow through HS 870830.
+    assert [hit["slug"] for hit in found["results"]][0] == firm.slug
     suggestions = api.get("/api/v1/search/suggest/", {"q": "hanb"}).json()["results"]
     assert [s["slug"] for s in suggestions if s["kind"] == "business"] == [firm.slug]
 
