@@ -76,10 +76,45 @@ class Match:
         return self.term.scheme
 
 
-def word_key(word):
-    """One comparable form per word: English stem, then Spanish stem, so that
-    singular and plural (and the two languages' plural endings) meet."""
-    return analysis.stem(analysis.stem(word, "en"), "es")
+# How the words of a term are compared with a text's words: an English term
+# by English stems ("bicycles" is "bicycle"), a Spanish one by its singular
+# ("frenos" is "freno", "flores" is "flor"), any other exactly as folded
+# (Polish lists its inflected forms itself). A text's language is not known,
+# so each of its words is compared all three ways, each with the terms of
+# that way only: full stemming across languages would make the English
+# "Colorado" the Spanish "colorantes".
+COMPARISONS = ("en", "es", "exact")
+_ABBREVIATION = re.compile(r"^[A-Z0-9][A-Z0-9\-]*[A-Z][A-Z0-9\-]*$")
+
+
+def word_key(word, comparison):
+    if comparison == "en":
+        stemmed = analysis.stem(word, "en")
+        # A stem this short is a different word ("AEDs" and "a" both stem to "a").
+        return stemmed if len(stemmed) >= 3 else "=" + word
+    if comparison == "es":
+        return spanish_singular(word)
+    return word
+
+
+def spanish_singular(word):
+    """The singular of a folded Spanish noun or adjective, by the plural rules
+    ("luces" -> "luz", "motores" -> "motor", "frenos" -> "freno")."""
+    if len(word) > 4 and word.endswith("ces"):
+        return word[:-3] + "z"
+    if len(word) > 4 and word.endswith("es") and word[-3] in "lrndjy":
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and word[-2] in "aeiou":
+        return word[:-1]
+    return word
+
+
+def comparison_for(term):
+    """How a term's words are compared: abbreviations (PCB, LED, INS) always
+    exactly, never stemmed ("ins" is not "in")."""
+    if _ABBREVIATION.match(term.text):
+        return "exact"
+    return term.language if term.language in ("en", "es") else "exact"
 
 
 def is_substring_script(text):
@@ -95,7 +130,7 @@ class Glossary:
     def __init__(self, terms):
         self.terms = terms
         self.by_code = defaultdict(list)  # (scheme, code) -> [Term]
-        self._word_terms = defaultdict(list)  # first word key -> [(keys tuple, Term)]
+        self._word_terms = {c: defaultdict(list) for c in COMPARISONS}  # first word key -> [(keys, Term)]
         self._substring_terms = defaultdict(list)  # first two characters -> [(compact text, Term)]
         self._vocabulary = set()  # folded words of the spaced terms, for typo correction
         groups = defaultdict(set)  # (scheme, key) -> headings (HS) or subsectors (NAICS) it names
@@ -113,10 +148,18 @@ class Glossary:
                 if not folded:
                     continue
                 self._vocabulary.update(folded)
-                key = tuple(word_key(w) for w in folded)
-                self._word_terms[key[0]].append((key, term))
+                comparison = comparison_for(term)
+                key = tuple(word_key(w, comparison) for w in folded)
+                self._word_terms[comparison][key[0]].append((key, term))
+                if comparison == "exact" and _ABBREVIATION.match(term.text):
+                    plural = key[:-1] + (key[-1] + "s",)  # PCBs, LEDs
+                    self._word_terms[comparison][plural[0]].append((plural, term))
                 written.append((" ".join(folded), term.scheme, term.code))
             groups[(term.scheme, key)].add(term.code[:4] if term.scheme == "hs" else term.code[:3])
+        self._substring_by_length = defaultdict(set)
+        for texts in self._substring_terms.values():
+            for key, _ in texts:
+                self._substring_by_length[len(key)].add(key)
         # A term naming too many groups means nothing in particular ("steel").
         self._vague = {key for key, named in groups.items() if len(named) > MAX_GROUPS_PER_TERM}
         self._written = sorted(written)
@@ -130,18 +173,36 @@ class Glossary:
         """Every term found in the text, longest first where they overlap."""
         found = []
         folded_words = analysis.words(text or "")
-        keys = [word_key(w) for w in folded_words]
-        for i, key in enumerate(keys):
-            for term_keys, term in self._word_terms.get(key, ()):
-                if tuple(keys[i:i + len(term_keys)]) == term_keys and not self._is_vague(term, term_keys):
-                    found.append(Match(term, i, i + len(term_keys), substring=False))
+        for comparison in COMPARISONS:
+            keys = [word_key(w, comparison) for w in folded_words]
+            terms = self._word_terms[comparison]
+            for i, key in enumerate(keys):
+                for term_keys, term in terms.get(key, ()):
+                    if tuple(keys[i:i + len(term_keys)]) == term_keys and not self._is_vague(term, term_keys):
+                        found.append(Match(term, i, i + len(term_keys), substring=False))
         compact = _compact(text or "")
         if is_substring_script(compact):
+            starts = _word_starts(folded_words)
             for i in range(len(compact) - 1):
                 for term_text, term in self._substring_terms.get(compact[i:i + 2], ()):
-                    if compact.startswith(term_text, i) and not self._is_vague(term, term_text):
+                    if (compact.startswith(term_text, i) and _may_start_at(compact, i, starts)
+                            and not self._is_vague(term, term_text)):
                         found.append(Match(term, i, i + len(term_text), substring=True))
         return _longest(found)
+
+    def nearest_substring_term(self, text):
+        """For a short Chinese, Korean or Amharic phrase that is no term, the
+        term one character away ("아보가도" -> "아보카도", "自形車" -> "自行車"),
+        or None. Two characters are too few to tell a slip from another word."""
+        from search import spelling
+
+        compact = _compact(text)
+        if len(compact) < 3 or not is_substring_script(compact):
+            return None
+        near = [key for n in (len(compact) - 1, len(compact), len(compact) + 1)
+                for key in self._substring_by_length.get(n, ()) if key != compact]
+        found = spelling.nearest(compact, near, limit=1, keep=1, same_start=False)
+        return found[0] if found else None
 
     def codes_in(self, text, *, scheme="hs"):
         """The codes the text's words name, most specific kept: a heading is
@@ -165,9 +226,13 @@ class Glossary:
     def _completions(self, typed, scheme):
         """Codes of terms beginning with the typed text, shortest term first
         (a binary search in the sorted written forms)."""
-        if len(typed) < 2:
+        if not typed or (len(typed) < 2 and not is_substring_script(typed)):
             return []
         found = []
+        if is_substring_script(typed) and len(typed) <= 2:
+            # One or two characters begin few terms but end many ("꿀" ends 벌꿀, 아카시아꿀).
+            found = [(len(key), term.code) for texts in self._substring_terms.values() for key, term in texts
+                     if typed in key and term.scheme == scheme]
         start = bisect.bisect_left(self._written, (typed,))
         for written, term_scheme, code in itertools.islice(self._written, start, None):
             if not written.startswith(typed) or len(found) >= MAX_COMPLETIONS:
@@ -196,6 +261,32 @@ class Glossary:
 
     def vocabulary(self):
         return self._vocabulary
+
+
+def _word_starts(folded_words):
+    """Where each word begins in the text's compact form."""
+    starts, position = set(), 0
+    for word in folded_words:
+        starts.add(position)
+        position += len(word)
+    return starts
+
+
+_HANGUL = re.compile("[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
+_ETHIOPIC = re.compile("[\u1200-\u139f\u2d80-\u2ddf\uab00-\uab2f]")
+
+
+def _may_start_at(compact, i, starts):
+    """Whether a term may begin here. Chinese has no word boundaries, so
+    anywhere. Korean glues particles to the end of a noun but not to its
+    start, so at the start of a word ("브레이크" does not hold the rake
+    "레이크"). Amharic writes a one-syllable preposition or "of" before the
+    noun (የቡና, በቡና), so at the start or one syllable in."""
+    if _HANGUL.match(compact[i]):
+        return i in starts
+    if _ETHIOPIC.match(compact[i]):
+        return i in starts or (i - 1) in starts
+    return True
 
 
 def _longest(found):
@@ -270,10 +361,11 @@ def read_codes(text, scheme="hs"):
 
 def read_profile(business):
     """(offered, sought) HS codes read from a firm's words for each side it
-    named no codes for: what it offers from its offers text, or from its
-    description when it wrote none; what it seeks from its needs text. The one
-    rule for suggestions on the profile, matching and search's pairing."""
-    offers = () if business.offers_hs else read_codes(business.offers_text or business.description or "")
+    named no codes for: what it offers from its offers text, what it seeks
+    from its needs text. Never from the description, which mixes both sides
+    ("we import green coffee" is a need). The one rule for suggestions on the
+    profile, matching and search's pairing."""
+    offers = () if business.offers_hs else read_codes(business.offers_text or "")
     seeks = () if business.seeks_hs else read_codes(business.seeks_text or "")
     return offers, seeks
 

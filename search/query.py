@@ -68,30 +68,41 @@ class TextLevel:
 
 @dataclass(frozen=True)
 class CodeLevel:
-    kinds: tuple  # BusinessTerm kinds / document fields: "offers", "seeks", "naics"
+    kinds: tuple  # BusinessTerm kinds / document fields: "offers", "seeks", "offers_read", "seeks_read", "naics"
     scheme: str
     tier: float
     bonus: float
+    # Meet at the heading of an HS code the words name: "LED bulbs" names
+    # 853952, and a firm that offers heading 8539 or another LED lamp
+    # subheading is a supplier too, a little below one offering 853952.
+    headings: bool = False
 
 
 ALL_COLUMNS = ("name", "offers", "body", "seeks")
+# A code a firm named counts fully; one read from its words (it named none), half.
+KIND_FACTOR = {"offers": 1.0, "seeks": 1.0, "offers_read": 0.5, "seeks_read": 0.5, "naics": 0.5}
+HEADING_FACTOR = 0.6
+
+
+def _code_levels(kinds, tier, bonus):
+    return [
+        CodeLevel((kind,), "hs", tier, round(bonus * KIND_FACTOR[kind] * (HEADING_FACTOR if headings else 1.0), 4),
+                  headings=headings)
+        for kind in kinds for headings in (False, True)
+    ]
 
 
 def ranking(side):
     """(text levels, code levels) for a side: "offers" finds suppliers only,
-    "seeks" buyers only, "" both, suppliers first. A code read from a firm's
-    own words (it named none) counts like one it named, with half the bonus."""
+    "seeks" buyers only, "" both, suppliers first."""
     if side == "seeks":
-        return [TextLevel(SUPPLY, ("seeks",))], [
-            CodeLevel(("seeks",), "hs", SUPPLY, CODE_BONUS), CodeLevel(("seeks_read",), "hs", SUPPLY, CODE_BONUS / 2)]
+        return [TextLevel(SUPPLY, ("seeks",))], _code_levels(("seeks", "seeks_read"), SUPPLY, CODE_BONUS)
     text = [TextLevel(SUPPLY, ("name", "offers")), TextLevel(DESCRIBED, ("name", "offers", "body"))]
-    codes = [
-        CodeLevel(("offers",), "hs", SUPPLY, CODE_BONUS), CodeLevel(("offers_read",), "hs", SUPPLY, CODE_BONUS / 2),
-        CodeLevel(("naics",), "naics", DESCRIBED, CODE_BONUS / 2),
-    ]
+    codes = _code_levels(("offers", "offers_read"), SUPPLY, CODE_BONUS) + [
+        CodeLevel(("naics",), "naics", DESCRIBED, CODE_BONUS * KIND_FACTOR["naics"])]
     if side == "offers":
         return text, codes
-    return text + [TextLevel(NEED, ALL_COLUMNS)], codes + [CodeLevel(("seeks", "seeks_read"), "hs", NEED, 0.0)]
+    return text + [TextLevel(NEED, ALL_COLUMNS)], codes + _code_levels(("seeks", "seeks_read"), NEED, 0.0)
 
 
 @dataclass
@@ -128,6 +139,14 @@ class ParsedQuery:
     def naics_codes(self):
         return [entry.code for entry in self.naics_entries]
 
+    def codes_for(self, level):
+        """The codes a code level looks for: as named, or their HS headings."""
+        if level.scheme == "naics":
+            return self.naics_codes
+        if level.headings:
+            return sorted({code[:4] for code in self.hs_codes if len(code) >= 4})
+        return self.hs_codes
+
     @property
     def is_empty(self):
         return not self.groups and not self.hs_entries and not self.naics_entries
@@ -156,13 +175,40 @@ def expand(text):
 
 def glossary_reading(text):
     """The text with each word the glossary does not know replaced by the
-    nearest word it does ("cofee" -> "coffee"), for reading codes."""
+    nearest word it does ("cofee" -> "coffee"). Of equally near words, the one
+    that completes the longest term with its neighbours wins ("solar panles"
+    is "solar panels", not "solar panes"), and a known word is replaced only
+    when that completes a longer term ("brake pdas" meant "brake pads")."""
     vocabulary = glossary_vocabulary()
-    out = []
-    for word in analysis.words(text or ""):
-        corrections = () if glossary.is_substring_script(word) else vocabulary.corrections(word)
-        out.append(corrections[0] if corrections else word)
-    return " ".join(out)
+    words = analysis.words(text or "")
+    # Unknown words first, so that a known word is judged among corrected neighbours.
+    for known in (False, True):
+        for i, word in enumerate(words):
+            if glossary.is_substring_script(word) or (word in vocabulary) != known:
+                continue
+            candidates = vocabulary.neighbours(word)
+            if not candidates:
+                continue
+            best = max(candidates, key=lambda c: (_covered(words[:i] + [c] + words[i + 1:]), -candidates.index(c)))
+            corrected = words[:i] + [best] + words[i + 1:]
+            if not known or _longest_term(corrected) > max(1, _longest_term(words)):
+                words[i] = best
+    reading = " ".join(words)
+    if not glossary.glossary().matches(reading):
+        # A slip in Chinese, Korean or Amharic: the term one character away.
+        near = glossary.glossary().nearest_substring_term(reading)
+        if near:
+            reading = f"{reading} {near}"
+    return reading
+
+
+def _longest_term(words):
+    return max((m.end - m.start for m in glossary.glossary().matches(" ".join(words)) if not m.substring), default=0)
+
+
+def _covered(words):
+    """How many words of a text the glossary's terms cover."""
+    return sum(m.end - m.start for m in glossary.glossary().matches(" ".join(words)) if not m.substring)
 
 
 @cache

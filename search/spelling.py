@@ -42,15 +42,17 @@ def distance(a, b, limit):
     return previous[-1]
 
 
-def nearest(word, candidates, *, limit=None, keep=2):
+def nearest(word, candidates, *, limit=None, keep=5, same_start=True):
     """Up to `keep` candidates within the allowed edits of `word`, nearest
-    first (ties: the alphabetically first, so answers are stable)."""
+    first (ties: the alphabetically first, so answers are stable). The first
+    letter is trusted unless `same_start` is false (a syllable or character
+    of Korean or Chinese is a whole part of the word, not a letter)."""
     limit = allowed_edits(word) if limit is None else limit
     if not limit:
         return []
     scored = sorted(
         (d, candidate) for candidate in candidates
-        if candidate != word and candidate[:1] == word[:1]
+        if candidate != word and (not same_start or candidate[:1] == word[:1])
         and (d := distance(word, candidate, limit)) <= limit
     )
     if not scored:
@@ -72,11 +74,16 @@ class Vocabulary:
     def __contains__(self, word):
         return word in self.words
 
-    @lru_cache(maxsize=10_000)
     def corrections(self, word):
         """The nearest known words to an unknown word, or () for a known or short one."""
+        return () if word in self.words else self.neighbours(word)
+
+    @lru_cache(maxsize=10_000)
+    def neighbours(self, word):
+        """The nearest other known words, whether or not the word is known itself
+        ("pdas" is a word, but "brake pdas" meant pads)."""
         limit = allowed_edits(word)
-        if not limit or word in self.words:
+        if not limit:
             return ()
         candidates = [w for n in range(len(word) - limit, len(word) + limit + 1)
                       for w in self._buckets.get((word[:1], n), ())]

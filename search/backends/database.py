@@ -139,7 +139,7 @@ class DatabaseBackend(BaseSearchBackend):
     def _code_sql(self, parsed, level):
         """(SQL, params) selecting (id, tier, relevance, bonus) of every business
         holding, as one of the level's kinds, a code the query's words name; or None."""
-        codes = parsed.hs_codes if level.scheme == "hs" else parsed.naics_codes
+        codes = parsed.codes_for(level)
         if not codes:
             return None
         return (f"SELECT DISTINCT business_id AS id, {level.tier} AS tier, 0 AS relevance, {level.bonus} AS bonus "  # nosec B608: table names, numbers and placeholders only; values are parameters

@@ -178,7 +178,7 @@ class ElasticsearchBackend(BaseSearchBackend):
                 evidence.append(words)
                 tiers.append(Q("constant_score", filter=words, boost=level.tier))
         for level in code_levels:
-            codes = parsed.hs_codes if level.scheme == "hs" else parsed.naics_codes
+            codes = parsed.codes_for(level)
             if codes:
                 held = Q("bool", should=[Q("terms", **{kind: codes}) for kind in level.kinds], minimum_should_match=1)
                 evidence.append(held)
@@ -189,8 +189,10 @@ class ElasticsearchBackend(BaseSearchBackend):
         if parsed.groups:
             broadest = max(text_levels, key=lambda level: len(level.columns)).columns
             relevance.append(self._words(parsed, broadest, boost=RELEVANCE_BOOST))
+        # The best tier and the best bonus count, as in the database backend's MAX().
+        best_bonus = [Q("dis_max", queries=bonuses)] if bonuses else []
         return Q("bool", filter=[Q("bool", should=evidence, minimum_should_match=1)],
-                 should=[Q("dis_max", queries=tiers), *bonuses, *relevance])
+                 should=[Q("dis_max", queries=tiers), *best_bonus, *relevance])
 
     def _words(self, parsed, columns, boost=1.0):
         """Enough of the query's groups in the given columns (typos forgiven), or None."""

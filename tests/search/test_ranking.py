@@ -4,9 +4,11 @@ firms offer outranks what they seek, and a signed-in firm's own city does not
 crowd out the partner cities."""
 
 import pytest
+from django.utils import translation
 from rest_framework.authtoken.models import Token
 
 from directory import glossary
+from search import query
 from search.query import SearchQuery
 from tests.search.conftest import sync
 
@@ -87,12 +89,15 @@ def test_the_directory_page_says_the_own_city_is_left_out_and_links_to_include_i
 
 
 def test_a_match_through_a_code_is_explained_in_the_readers_language(client, backend, bicycles):
+    code = query.expand("bicycles")[0][0].code
     page = client.get("/ko/directory/", {"q": "bicycles"}).content.decode()
-    korean_name = glossary.glossary().name_for("8712", "ko")
-    assert korean_name in page and "HS 8712" in page
-    hits = backend.search(SearchQuery(text="bicycles")).hits
+    korean_name = glossary.glossary().name_for(code, "ko")
+    assert korean_name != glossary.glossary().name_for(code, "en")
+    assert f"HS {code} — {korean_name}" in page
+    with translation.override("en"):
+        hits = backend.search(SearchQuery(text="bicycles")).hits
     reasons = next(hit.reasons for hit in hits if hit.business.pk == bicycles["code"].pk)
-    assert reasons == [f"offers HS 8712 — {glossary.glossary().name_for('8712', 'en')}"]
+    assert reasons == [f"offers HS {code} — {glossary.glossary().name_for(code, 'en')}"]
 
 
 def test_the_side_parameter_is_checked(api, backend, bicycles):
