@@ -224,7 +224,7 @@ MATCH_PARTNER_TO_PARTNER = env.bool("MATCH_PARTNER_TO_PARTNER", default=False)
 # MATCHING_WEIGHTS=code_overlap=0.5,trade_roles=0.1
 MATCHING_WEIGHTS = {k: float(v) for k, v in env.dict("MATCHING_WEIGHTS", default={}).items()}
 MATCHING_THRESHOLD = env.float("MATCHING_THRESHOLD", default=0.35)
-MATCHING_CANDIDATES_PER_FIRM = env.int("MATCHING_CANDIDATES_PER_FIRM", default=20)
+MATCHING_CANDIDATES_PER_FIRM = env.int("MATCHING_CANDIDATES_PER_FIRM", default=30)
 # At most this many open introductions (requested, proposed, approved) per firm; matching fills to it, best first.
 MATCHING_OPEN_PROPOSALS_PER_FIRM = env.int("MATCHING_OPEN_PROPOSALS_PER_FIRM", default=5)
 MATCHING_CHUNK_SIZE = env.int("MATCHING_CHUNK_SIZE", default=200)

@@ -24,8 +24,6 @@ DEFAULT_WEIGHTS = {
 }
 DEFAULT_THRESHOLD = 0.35
 DEPTH_FACTOR = {6: 1.0, 4: 0.75, 2: 0.2}
-# An overlap found only through codes read from a firm's words counts a little less.
-INFERRED_FACTOR = 0.8
 RELATIONSHIP_FACTOR = {"sister": 1.0, "friendship": 0.7, "strategic_exchange": 0.4}
 COMPATIBLE_ROLES = {
     ("importer", "exporter"), ("distributor", "manufacturer"), ("importer", "manufacturer"),
@@ -95,7 +93,10 @@ def _need_met(seeker, supplier):
         inferred = bool(depth)
     if not depth:
         return 0.0, None
-    factor = DEPTH_FACTOR.get(depth, 0.0) * (INFERRED_FACTOR if inferred else 1.0)
+    # A code read from the firm's words (directory/glossary.py) counts like one
+    # it named: scored lower, such firms would lose every place to firms that
+    # typed codes, and the reason says the code was read, for staff to judge.
+    factor = DEPTH_FACTOR.get(depth, 0.0)
     title = supplier.code_titles.get(offered) or seeker.code_titles.get(offered) or ""
     described = f"HS {offered}" + (f" ({title})" if title else "")
     if inferred and wanted in seeker.inferred_seeks:
@@ -143,7 +144,7 @@ def score(a, b, *, weights=None):
         if reason is not None and factor == best:
             add(reason.pop("code"), weights["code_overlap"] * factor, reason.pop("text"), **reason)
             break
-    if a_needs and b_needs and min(a_needs, b_needs) >= DEPTH_FACTOR[4] * INFERRED_FACTOR:
+    if a_needs and b_needs and min(a_needs, b_needs) >= DEPTH_FACTOR[4]:
         add("mutual_need", weights["mutual_need"],
             "The need is mutual: each firm offers something the other seeks")
     elif a_needs and b_needs:

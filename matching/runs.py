@@ -15,7 +15,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q, Sum
+from django.db.models import F, Q, Sum, Value
+from django.db.models.functions import Mod
 from django.utils import timezone
 
 from directory.models import Business
@@ -114,7 +115,12 @@ def close_run(*, run_id):
     run = MatchRun.objects.get(pk=run_id)
     if run.status != MatchRun.Status.RUNNING:
         return run
-    best_first = run.candidates.order_by("-score", "business_a_id", "business_b_id")
+    # Pairs of equal score in a scattered order of their own: in order of the
+    # firms' ids, the firms with the lowest ids would take every partner's
+    # places, and firms that come later (and firms whose codes were read from
+    # their words, whose pairs score alike) would find their partners full.
+    scattered = Mod(F("business_a_id") * 7919 + F("business_b_id") * 104729, Value(1_000_003))
+    best_first = run.candidates.order_by("-score", scattered, "business_a_id", "business_b_id")
     batch = []
     for candidate in best_first.iterator(chunk_size=PROPOSAL_BATCH):
         batch.append(_Candidate((candidate.business_a_id, candidate.business_b_id), candidate.score, candidate.reasons))

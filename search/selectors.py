@@ -64,7 +64,9 @@ def suggest(text, *, limit=8, language="en"):
     verde"), then businesses whose names start with the typed words. Each
     entry carries its everyday name in the reader's language."""
     results = []
-    if len("".join(analysis.words(text))) >= 2:
+    typed = "".join(analysis.words(text))
+    # One Chinese or Korean character can be a word (꿀, honey); one Latin letter is not.
+    if len(typed) >= 2 or (typed and glossary.is_substring_script(typed)):
         for scheme, count in (("hs", limit // 2 + 1), ("naics", 2)):
             for entry in _taxonomy_suggestions(scheme, text, count):
                 results.append({"kind": scheme, "title": entry.title, "code": entry.code,

@@ -12,6 +12,7 @@ from dataclasses import replace
 
 from django.db import connection
 from django.db.models import Case, CharField, Count, F, Q, Sum, Value, When
+from django.db.models.functions import Mod
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Length
 
@@ -245,14 +246,19 @@ class DatabaseBackend(BaseSearchBackend):
         if not wanted and not offered:
             return []
         partners = Business.objects.public().filter(city__slug__in=eligible_partner_cities(business))
-        meeting = Q(kind="offers", value__in=wanted) | Q(kind="seeks", value__in=offered)
+        # Codes a partner named, or read from its words while it names none.
+        meeting = (Q(kind__in=["offers", "offers_read"], value__in=wanted)
+                   | Q(kind__in=["seeks", "seeks_read"], value__in=offered))
         rows = (
             BusinessTerm.objects.filter(meeting, business__in=partners.values("pk"))
             .exclude(business_id=business.pk)
             .values("business_id")
             # A shared subheading counts more than a shared heading.
-            .annotate(overlap=Sum(Length("value")))
-            .order_by("-overlap", "business_id")[:k]
+            .annotate(overlap=Sum(Length("value")), shuffle=_shuffled_for(business.pk))
+            # Equal overlaps in an order of this firm's own: ordered by id,
+            # every firm would see the same k partners, which would fill up
+            # while the others were never proposed.
+            .order_by("-overlap", "shuffle", "business_id")[:k]
         )
         return [(row["business_id"], float(row["overlap"])) for row in rows]
 
@@ -270,6 +276,13 @@ class DatabaseBackend(BaseSearchBackend):
             "outbox": OutboxEntry.objects.count(),
             "oldest_outbox_entry": oldest,
         }
+
+
+def _shuffled_for(seed):
+    """A pseudo-random order of business ids that differs from one seed to another
+    (a multiplicative hash, in SQL both vendors compute alike)."""
+    multiplier = 2 * (seed % 50_000) + 100_001  # odd, so distinct ids stay distinct
+    return Mod(F("business_id") * multiplier, Value(1_000_003))
 
 
 def _required_combinations(groups, required):

@@ -247,14 +247,21 @@ class ElasticsearchBackend(BaseSearchBackend):
 
     def _complementary_search(self, business, wanted, offered, k):
         should = []
+        # Codes a partner named, or read from its words while it names none.
         if wanted:
-            should.append(Q("terms", offers=wanted))
+            should += [Q("terms", offers=wanted), Q("terms", offers_read=wanted)]
         if offered:
-            should.append(Q("terms", seeks=offered))
+            should += [Q("terms", seeks=offered), Q("terms", seeks_read=offered)]
+        # Equal matches in an order of this firm's own (a seeded random score
+        # added to them): in index order every firm would see the same k
+        # partners, which would fill up while the others were never proposed.
+        shuffled = Q("function_score", query=Q("bool", should=should, minimum_should_match=1),
+                     functions=[{"random_score": {"seed": business.pk, "field": "_seq_no"}, "weight": 0.5}],
+                     boost_mode="sum")
         return (Search(using=self.client, index=self.alias)
                 .filter(Q("terms", city=eligible_partner_cities(business)))
                 .filter(self._fresh())
-                .query(Q("bool", should=should, minimum_should_match=1))
+                .query(shuffled)
                 .extra(size=k).source(False))
 
     # --- index upkeep -----------------------------------------------------------------

@@ -69,7 +69,8 @@ def test_a_need_given_only_in_words_is_matched_through_inferred_codes_and_says_s
     top = result.reasons[0]
     assert top["code"] == "offers_what_you_seek" and top["inferred"] is True
     assert "wrote “brake pads and rotors”, which we read as HS 8708" in top["text"]
-    assert top["weight"] == pytest.approx(0.40 * engine.INFERRED_FACTOR)
+    # Read from its words, the code counts as fully as one the firm typed.
+    assert top["weight"] == pytest.approx(0.40)
 
 
 def test_text_similarity_counts_only_within_one_language():
