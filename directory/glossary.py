@@ -27,7 +27,7 @@ How a term is found in a text:
 import bisect
 import itertools
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -132,7 +132,7 @@ class Glossary:
         self.by_code = defaultdict(list)  # (scheme, code) -> [Term]
         self._word_terms = {c: defaultdict(list) for c in COMPARISONS}  # first word key -> [(keys, Term)]
         self._substring_terms = defaultdict(list)  # first two characters -> [(compact text, Term)]
-        self._vocabulary = set()  # folded words of the spaced terms, for typo correction
+        self._vocabulary = Counter()  # folded words of the spaced terms and how many terms use each
         groups = defaultdict(set)  # (scheme, key) -> headings (HS) or subsectors (NAICS) it names
         written = []  # (as typed ahead, scheme, code)
         for term in terms:
@@ -147,7 +147,7 @@ class Glossary:
                 folded = analysis.words(term.text)
                 if not folded:
                     continue
-                self._vocabulary.update(folded)
+                self._vocabulary.update(set(folded))
                 comparison = comparison_for(term)
                 key = tuple(word_key(w, comparison) for w in folded)
                 self._word_terms[comparison][key[0]].append((key, term))
@@ -260,6 +260,7 @@ class Glossary:
         return entry.title if entry else code
 
     def vocabulary(self):
+        """{word: how many terms use it}: what typos are corrected towards, the commoner first."""
         return self._vocabulary
 
 

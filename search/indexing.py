@@ -125,6 +125,7 @@ _UPSERT_ENTRY = (
 # literal with a position for every token.
 _POSTGRES_VECTOR = "CAST(%s AS tsvector)"
 MAX_POSITION = 16383  # PostgreSQL's largest tsvector position
+MAX_LEXEME_BYTES = 2046  # and its longest lexeme
 
 
 def tsvector_literal(tokens):
@@ -132,6 +133,8 @@ def tsvector_literal(tokens):
     parts, position = [], 0
     for weight, column in (("A", tokens.name), ("B", tokens.offers), ("C", tokens.body), ("D", tokens.seeks)):
         for token in column:
+            if len(token.encode()) > MAX_LEXEME_BYTES:
+                continue  # no word is that long; PostgreSQL refuses such a lexeme
             position = min(position + 1, MAX_POSITION)
             escaped = token.replace("\\", "\\\\").replace("'", "''")
             parts.append(f"'{escaped}':{position}{weight}")

@@ -189,7 +189,8 @@ def glossary_reading(text):
             candidates = vocabulary.neighbours(word)
             if not candidates:
                 continue
-            best = max(candidates, key=lambda c: (_covered(words[:i] + [c] + words[i + 1:]), -candidates.index(c)))
+            uses = glossary.glossary().vocabulary()
+            best = max(candidates, key=lambda c: (_covered(words[:i] + [c] + words[i + 1:]), uses[c], -candidates.index(c)))
             corrected = words[:i] + [best] + words[i + 1:]
             if not known or _longest_term(corrected) > max(1, _longest_term(words)):
                 words[i] = best
