@@ -73,7 +73,8 @@ def test_with_elasticsearch_stopped_writes_succeed_search_falls_back_and_the_out
         # Search answers from the database backend, with the new writes.
         assert found("세라믹") == ("database", [hanbit.slug])
         assert found("sesame") == ("database", [slug])
-        assert found("freno")[1] == [firms["frenos"].slug]
+        # "freno" names HS 870830: the Spanish firm by its words first, the Korean one by its code.
+        assert found("freno")[1] == [firms["frenos"].slug, hanbit.slug]
         # The engine cannot take the changes; they wait in the outbox.
         waiting = OutboxEntry.objects.count()
         with pytest.raises(selectors.ENGINE_ERRORS):
@@ -98,7 +99,9 @@ def test_elasticsearch_killed_mid_rebuild_leaves_the_old_index_serving_and_a_rer
     es, firms, shared_elasticsearch
 ):
     old_index = es.status()["alias_target"]
-    assert len(old_index) == 1 and found("freno") == ("elasticsearch", [firms["frenos"].slug])
+    # "freno" names HS 870830: the Spanish firm by its words, then the Korean one by its code.
+    brake_makers = [firms["frenos"].slug, firms["hanbit"].slug]
+    assert len(old_index) == 1 and found("freno") == ("elasticsearch", brake_makers)
     answers_during = []
 
     class KillAfterFirstChunk:
@@ -115,18 +118,18 @@ def test_elasticsearch_killed_mid_rebuild_leaves_the_old_index_serving_and_a_rer
     finally:
         shared_elasticsearch.start()
 
-    assert answers_during == [("elasticsearch", [firms["frenos"].slug]), ("database", [firms["frenos"].slug]),
-                              ("database", [firms["frenos"].slug])]
+    assert answers_during == [("elasticsearch", brake_makers), ("database", brake_makers),
+                              ("database", brake_makers)]
     status = es.status()
     assert status["alias_target"] == old_index  # the swap never happened
     assert len(status["indices"]) == 2  # and the half-built index is left behind
     es.refresh()
-    assert found("freno") == ("elasticsearch", [firms["frenos"].slug])
+    assert found("freno") == ("elasticsearch", brake_makers)
 
     report = es.rebuild()
     status = es.status()
     assert status["alias_target"] == [report["index"]]
     assert list(status["indices"]) == [report["index"]]  # the old and the half-built one are gone
     assert status["documents"] == len(firms)
-    assert found("freno") == ("elasticsearch", [firms["frenos"].slug])
+    assert found("freno") == ("elasticsearch", brake_makers)
     assert es.reconcile() == {"missing": [], "extra": [], "stale": []}
