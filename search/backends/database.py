@@ -124,7 +124,7 @@ class DatabaseBackend(BaseSearchBackend):
                 "(" + " & ".join("(" + " | ".join(_ts_lexeme(t) + weights for t in group) + ")" for group in combo) + ")"
                 for combo in combos
             )
-            return (f"SELECT business_id AS id, {level.tier} AS tier, ts_rank(vector, q) AS relevance, 0 AS bonus "
+            return (f"SELECT business_id AS id, {level.tier} AS tier, ts_rank(vector, q) AS relevance, 0 AS bonus "  # nosec B608: a number of this module's; the query is a parameter
                     "FROM search_searchentry, CAST(%s AS tsquery) q WHERE vector @@ q", [tsquery])
         if connection.vendor == "sqlite":
             expression = " OR ".join(
@@ -133,7 +133,7 @@ class DatabaseBackend(BaseSearchBackend):
             )
             columns = " ".join(FTS_COLUMNS[c] for c in level.columns)
             # bm25 is lower for better matches; the name column counts most.
-            return (f"SELECT rowid AS id, {level.tier} AS tier, -bm25(search_fts, 5.0, 2.0, 0.5, 1.0) AS relevance, "
+            return (f"SELECT rowid AS id, {level.tier} AS tier, -bm25(search_fts, 5.0, 2.0, 0.5, 1.0) AS relevance, "  # nosec B608: a number of this module's; the expression is a parameter
                     "0 AS bonus FROM search_fts WHERE search_fts MATCH %s", [f"{{{columns}}} : ({expression})"])
         raise NotImplementedError(f"The database search backend runs on PostgreSQL or SQLite, not {connection.vendor}.")
 
