@@ -11,8 +11,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
-from django.conf.locale import LANG_INFO
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
+from django.conf.locale import LANG_INFO
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -27,6 +28,29 @@ DEVELOPMENT_SECRET_KEY = "insecure-development-key-change-me"  # nosec B105
 SECRET_KEY = env("DJANGO_SECRET_KEY", default=DEVELOPMENT_SECRET_KEY)
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
+# The addresses a form may be posted from, with their scheme ("https://network.example.org").
+CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+
+# --- HTTPS -----------------------------------------------------------------------
+
+# One switch for a site served over HTTPS: redirect plain HTTP, mark the
+# cookies secure and tell browsers (HSTS) never to try HTTP again. Off by
+# default so a laptop and the tests run on plain http://127.0.0.1.
+HTTPS = env.bool("DJANGO_HTTPS", default=False)
+SECURE_SSL_REDIRECT = HTTPS
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=31536000) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_HSTS_PRELOAD", default=True)
+# Behind a proxy that ends TLS, the request arrives over HTTP; the proxy says
+# which it was. Only set this where the proxy overwrites the header a client sends.
+if env.bool("DJANGO_TRUST_X_FORWARDED_PROTO", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -35,6 +59,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "csp",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -47,10 +72,17 @@ INSTALLED_APPS = [
     "directory",
     "search",
     "matching",
+    "health",
 ]
 
 MIDDLEWARE = [
+    # First: a probe is answered before host checks, the HTTPS redirect and
+    # sessions, so a load balancer may ask by address over plain HTTP.
+    "health.middleware.HealthProbeMiddleware",
+    "config.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     # A lost database answers 503 with Retry-After (API and pages), not 500.
     "config.unavailable.DatabaseUnavailableMiddleware",
     "config.api.RejectNullCharacters",
@@ -138,6 +170,35 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env("DJANGO_STATIC_ROOT", default=str(BASE_DIR / "var" / "static"))
+# The image collects the static files once, with hashed names, and WhiteNoise
+# serves them with far-future caching; elsewhere files are served as they are.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if env.bool("DJANGO_STATIC_MANIFEST", default=False)
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+
+# --- Content-Security-Policy (django-csp) ---------------------------------------------
+
+# Scripts and styles come only from this site's own files: no inline script or
+# style attribute, so injected markup cannot run or restyle a page.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 # --- Accounts (django-allauth) -------------------------------------------------
 
@@ -215,6 +276,10 @@ SEARCH_BACKEND = env("SEARCH_BACKEND", default="database")
 ELASTICSEARCH_URL = env("ELASTICSEARCH_URL", default="http://127.0.0.1:9200")
 ELASTICSEARCH_INDEX_PREFIX = env("ELASTICSEARCH_INDEX_PREFIX", default="aurora_")
 ELASTICSEARCH_REPLICAS = env.int("ELASTICSEARCH_REPLICAS", default=0)
+ELASTICSEARCH_SHARDS = env.int("ELASTICSEARCH_SHARDS", default=1)
+# With Elasticsearch's security on: the user the network signs in as.
+ELASTICSEARCH_USERNAME = env("ELASTICSEARCH_USERNAME", default="")
+ELASTICSEARCH_PASSWORD = env("ELASTICSEARCH_PASSWORD", default="")
 
 # --- Matching --------------------------------------------------------------------
 
@@ -242,6 +307,11 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDI
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
+# Each task goes to the queue of its kind of work (config.celery.TASK_QUEUES:
+# indexing, matching, email), so each kind has workers of its own and a long
+# matching run never holds up a confirmation email. The prefix lets several
+# installations, or tests, share one Redis.
+CELERY_QUEUE_PREFIX = env("CELERY_QUEUE_PREFIX", default="")
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # A task whose worker died before acknowledging it is delivered again after
@@ -257,6 +327,11 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Beat records each task it sends at once (not every three minutes), which is
+# what its container's health check reads (manage.py beat_health).
+CELERY_BEAT_SYNC_EVERY = 1
+# Workers log through LOGGING above (JSON lines, with the task id), not Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE = {
     "drain-search-outbox": {
         "task": "search.tasks.drain_outbox",
@@ -363,10 +438,27 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# --- Logs and errors -------------------------------------------------------------------
+
+# JSON lines on stdout, one object a record, each with the request (or task) id
+# it belongs to; plain text on a development machine.
+LOG_FORMAT = env("LOG_FORMAT", default="text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "config.request_log.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "config.json_logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "filters": ["request_id"],
+            "formatter": LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
@@ -376,6 +468,25 @@ LOGGING = {
 }
 
 SESSION_COOKIE_AGE = int(timedelta(days=14).total_seconds())
+
+# Errors go to Sentry when a DSN is given; no personal data is sent.
+SENTRY_DSN = env("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env("SENTRY_ENVIRONMENT", default="production"),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+        send_default_pii=False,
+    )
+
+# --- Health --------------------------------------------------------------------
+
+# /readyz answers 503 when the oldest change not yet in the search engine is older than this.
+READY_OUTBOX_LAG_SECONDS = env.int("READY_OUTBOX_LAG_SECONDS", default=600)
+# Each dependency /readyz asks must answer within this many seconds.
+READY_TIMEOUT_SECONDS = env.float("READY_TIMEOUT_SECONDS", default=2.0)
 
 # The production guard: `check --deploy` and the WSGI/ASGI entry points refuse
 # the development key (see config.deploy_checks).

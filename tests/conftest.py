@@ -9,6 +9,7 @@ from rest_framework.test import APIClient
 
 from directory import services
 from directory.models import Business, City, User
+from tests.celery_queues import sending_to, worker_environment, worker_queues
 
 
 @pytest.fixture(autouse=True)
@@ -175,24 +176,21 @@ def celery_worker_process(tmp_path):
         "ELASTICSEARCH_INDEX_PREFIX": settings.ELASTICSEARCH_INDEX_PREFIX,
         "MATCHING_CHUNK_SIZE": str(settings.MATCHING_CHUNK_SIZE),
         # Tasks the worker queues itself (a chord's callback) stay on its queue.
-        "CELERY_TASK_DEFAULT_QUEUE": queue,
+        **worker_environment(queue),
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "EMAIL_FILE_PATH": str(tmp_path / "mail"),
     }
     root = Path(__file__).resolve().parents[1]
     log = open(tmp_path / "worker.log", "w")
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "-P", "solo", "-Q", queue,
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "-P", "solo", "-Q", worker_queues(queue),
          "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "INFO"],
         cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
-    from config.celery import app
-
-    default_queue, app.conf.task_default_queue = app.conf.task_default_queue, queue
     try:
-        yield {"queue": queue, "mail_dir": tmp_path / "mail", "log": tmp_path / "worker.log"}
+        with sending_to(queue):
+            yield {"queue": queue, "mail_dir": tmp_path / "mail", "log": tmp_path / "worker.log"}
     finally:
-        app.conf.task_default_queue = default_queue
         worker.terminate()
         worker.wait(timeout=30)
         log.close()

@@ -19,6 +19,7 @@ from django.utils.module_loading import import_string
 from config.celery import OncePerPeriod, app
 from matching import periodic, tasks
 from matching.models import MatchRun, PeriodicJobRun
+from tests.celery_queues import worker_environment, worker_queues
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEDULE = settings.CELERY_BEAT_SCHEDULE
@@ -100,7 +101,7 @@ def celery(tmp_path):
         **os.environ,
         "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
         "SEARCH_BACKEND": "database",
-        "CELERY_TASK_DEFAULT_QUEUE": queue,
+        **worker_environment(queue),
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "EMAIL_FILE_PATH": str(tmp_path / "mail"),
     }
@@ -116,7 +117,7 @@ def celery(tmp_path):
         return log
 
     def worker():
-        return start("worker", "worker", "-P", "solo", "-Q", queue,
+        return start("worker", "worker", "-P", "solo", "-Q", worker_queues(queue),
                      "--without-gossip", "--without-mingle", "--without-heartbeat")
 
     def beat(name):

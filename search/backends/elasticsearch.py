@@ -119,7 +119,10 @@ def document(business):
 
 
 def client():
-    return Elasticsearch(settings.ELASTICSEARCH_URL, request_timeout=10, max_retries=0, retry_on_timeout=False)
+    auth = {}
+    if settings.ELASTICSEARCH_PASSWORD:
+        auth["basic_auth"] = (settings.ELASTICSEARCH_USERNAME or "elastic", settings.ELASTICSEARCH_PASSWORD)
+    return Elasticsearch(settings.ELASTICSEARCH_URL, request_timeout=10, max_retries=0, retry_on_timeout=False, **auth)
 
 
 class ElasticsearchBackend(BaseSearchBackend):
@@ -274,7 +277,7 @@ class ElasticsearchBackend(BaseSearchBackend):
 
     def _create_index(self, bulk_loading=False):
         name = f"{self.alias}-{datetime.now(dt_timezone.utc):%Y%m%d%H%M%S%f}"
-        index_settings = {"number_of_shards": 1, "number_of_replicas": 0 if bulk_loading else settings.ELASTICSEARCH_REPLICAS}
+        index_settings = {"number_of_shards": settings.ELASTICSEARCH_SHARDS, "number_of_replicas": 0 if bulk_loading else settings.ELASTICSEARCH_REPLICAS}
         if bulk_loading:
             index_settings["refresh_interval"] = "-1"
         self.client.indices.create(

@@ -22,6 +22,8 @@ import urllib.request
 
 import pytest
 
+from tests.celery_queues import sending_to, worker_environment, worker_queues
+
 ROOT = Path(__file__).resolve().parents[2]
 SERVICES = ROOT / "tests" / "services"
 # The private instances: ports and a state directory of their own.
@@ -120,7 +122,7 @@ def broker(url, queue):
 
     from config.celery import app
 
-    saved = app.conf.broker_url, app.conf.task_default_queue
+    saved = app.conf.broker_url
 
     def forget_connections():
         # Pooled connections lead to the old broker, or to a broker that restarted.
@@ -128,12 +130,13 @@ def broker(url, queue):
         app._pool = None
         app.amqp._producer_pool = None
 
-    app.conf.broker_url, app.conf.task_default_queue = url, queue
+    app.conf.broker_url = url
     forget_connections()
     try:
-        yield forget_connections
+        with sending_to(queue):
+            yield forget_connections
     finally:
-        app.conf.broker_url, app.conf.task_default_queue = saved
+        app.conf.broker_url = saved
         forget_connections()
 
 
@@ -151,7 +154,7 @@ def start_worker(*, queue, redis_url, log_path, mail_dir, **env):
 
     log = open(log_path, "a")
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "-P", "solo", "-Q", queue,
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "-P", "solo", "-Q", worker_queues(queue),
          "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "INFO"],
         cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
         env={
@@ -162,7 +165,7 @@ def start_worker(*, queue, redis_url, log_path, mail_dir, **env):
             "ELASTICSEARCH_URL": settings.ELASTICSEARCH_URL,
             "ELASTICSEARCH_INDEX_PREFIX": settings.ELASTICSEARCH_INDEX_PREFIX,
             "MATCHING_CHUNK_SIZE": str(settings.MATCHING_CHUNK_SIZE),
-            "CELERY_TASK_DEFAULT_QUEUE": queue,
+            **worker_environment(queue),
             "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
             "EMAIL_FILE_PATH": str(mail_dir),
             **env,

@@ -20,6 +20,7 @@ from matching.models import OutgoingEmail
 from search import services
 from search.filters import BusinessFilters
 from tests.mail_server import SMTPServer
+from tests.celery_queues import sending_to, worker_environment, worker_queues
 
 ROOT = Path(__file__).resolve().parents[2]
 DIGEST_TASK = "search.tasks.send_saved_search_digests"
@@ -46,22 +47,21 @@ def worker(tmp_path, smtp_server, settings):
         **os.environ,
         "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
         "SEARCH_BACKEND": "database",
-        "CELERY_TASK_DEFAULT_QUEUE": queue,
+        **worker_environment(queue),
         "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "EMAIL_HOST": "127.0.0.1",
         "EMAIL_PORT": str(smtp_server.port),
     }
     log = tmp_path / "worker.log"
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "-P", "solo", "-Q", queue,
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "-P", "solo", "-Q", worker_queues(queue),
          "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "INFO"],
         cwd=ROOT, env=env, stdout=open(log, "w"), stderr=subprocess.STDOUT,
     )
-    default_queue, app.conf.task_default_queue = app.conf.task_default_queue, queue
     try:
-        yield {"queue": queue, "log": log}
+        with sending_to(queue):
+            yield {"queue": queue, "log": log}
     finally:
-        app.conf.task_default_queue = default_queue
         process.terminate()
         process.wait(timeout=30)
 
