@@ -74,10 +74,13 @@ bench: install services
 		$(BIN)/python -m tests.benchmarks.run --sizes $(BENCH_SIZES) \
 		--backends database,elasticsearch --tracemalloc off --output BENCHMARKS.md
 
-# Re-pin dependencies after editing pyproject.toml.
+# Re-pin dependencies after editing pyproject.toml. The image installs the
+# production subset, at the same versions, for Linux containers.
 lock:
 	$(PYTHON) -m pip install --quiet uv
 	$(PYTHON) -m uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 -o requirements.lock
+	$(PYTHON) -m uv pip compile pyproject.toml --generate-hashes --python-version 3.11 \
+		--python-platform x86_64-manylinux_2_28 -c requirements.lock -o requirements.production.lock
 
 clean:
 	rm -rf $(VENV) var db.sqlite3

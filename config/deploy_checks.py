@@ -12,6 +12,9 @@ from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 
 INSECURE_SECRET_KEY = "aurora.E001"
+PLACEHOLDER_PASSWORD = "aurora.E002"
+# What .env.example holds where a secret belongs (deploy/new_env.py replaces it).
+PLACEHOLDER = "change-me"
 
 
 def _secret_key():
@@ -25,9 +28,11 @@ def insecure_secret_key_errors():
     if settings.DEBUG:
         return []
     key = _secret_key()
-    if key and key != settings.DEVELOPMENT_SECRET_KEY:
+    if key and key != settings.DEVELOPMENT_SECRET_KEY and PLACEHOLDER not in key:
         return []
-    reason = "empty" if not key else "the development default"
+    reason = "empty" if not key else "the development default" if key == settings.DEVELOPMENT_SECRET_KEY else (
+        f"still the example's '{PLACEHOLDER}'"
+    )
     return [
         checks.Error(
             f"SECRET_KEY is {reason} while DEBUG is off.",
@@ -41,6 +46,26 @@ def insecure_secret_key_errors():
 @checks.register(checks.Tags.security, deploy=True)
 def check_secret_key(app_configs, **kwargs):
     return insecure_secret_key_errors()
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_placeholder_passwords(app_configs, **kwargs):
+    """The services' passwords must not be .env.example's placeholder either."""
+    secrets = {
+        "the database password (POSTGRES_PASSWORD)": settings.DATABASES["default"].get("PASSWORD") or "",
+        "the Redis password (REDIS_PASSWORD)": settings.REDIS_URL,
+        "the Elasticsearch password (ELASTIC_PASSWORD)": settings.ELASTICSEARCH_PASSWORD,
+        "the mail password (EMAIL_HOST_PASSWORD)": settings.EMAIL_HOST_PASSWORD,
+    }
+    return [
+        checks.Error(
+            f"{name} is still the example's '{PLACEHOLDER}'.",
+            hint="Make .env with `python3 deploy/new_env.py > .env`, which draws every secret afresh.",
+            id=PLACEHOLDER_PASSWORD,
+        )
+        for name, value in secrets.items()
+        if PLACEHOLDER in value
+    ]
 
 
 def refuse_to_serve_insecurely():

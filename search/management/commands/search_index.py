@@ -11,13 +11,13 @@ from search.selectors import ENGINE_ERRORS
 class Command(BaseCommand):
     help = (
         "Look after the search index. rebuild: build a new index and swap it in "
-        "without downtime; update: apply pending changes (the outbox) now; status: "
+        "without downtime; ensure: build one only if there is none (a first start); update: apply pending changes (the outbox) now; status: "
         "documents, alias and outbox; reconcile: report drift between database and "
         "index (--fix repairs it)."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("action", choices=["rebuild", "update", "status", "reconcile"])
+        parser.add_argument("action", choices=["rebuild", "ensure", "update", "status", "reconcile"])
         parser.add_argument("--fix", action="store_true", help="With reconcile: repair the drift found.")
 
     def handle(self, *args, action, fix, **options):
@@ -38,6 +38,19 @@ class Command(BaseCommand):
             f"Built {report['index']} with {report['documents']} documents; "
             f"replaced {', '.join(report['replaced']) or 'nothing'}."
         )
+
+    def ensure(self, backend, **options):
+        """The deployment's first step after the migrations: an engine with no
+        index (a new installation, a new cluster, a restored database) gets one
+        built from the database; an existing index is left alone."""
+        if backend.name == "database":
+            self.stdout.write("The database backend is written with every change; there is nothing to build.")
+            return
+        target = backend.status()["alias_target"]
+        if target:
+            self.stdout.write(f"The index is there ({', '.join(target)}); nothing to build.")
+            return
+        self.rebuild(backend)
 
     def update(self, backend, **options):
         applied = outbox.drain(backend=backend)
