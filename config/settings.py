@@ -169,7 +169,9 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = env("DJANGO_STATIC_ROOT", default=str(BASE_DIR / "var" / "static"))
+# Where collectstatic gathers the files (the image sets it); unset elsewhere,
+# where the development server and the tests serve them from the apps.
+STATIC_ROOT = env("DJANGO_STATIC_ROOT", default=None)
 # The image collects the static files once, with hashed names, and WhiteNoise
 # serves them with far-future caching; elsewhere files are served as they are.
 STORAGES = {

@@ -73,7 +73,7 @@ def _outbox():
     limit = settings.READY_OUTBOX_LAG_SECONDS
     waiting = OutboxEntry.objects.count() if oldest is not None else 0
     values = {"lag_seconds": round(lag), "waiting": waiting, "limit_seconds": limit}
-    if lag >= limit:
+    if oldest is not None and lag >= limit:
         return False, f"the oldest change has waited {round(lag)} s for the search engine (limit {limit} s)", values
     return True, "search index up to date" if not waiting else f"{waiting} change(s) on their way", values
 
