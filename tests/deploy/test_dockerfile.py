@@ -7,32 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
+from tests.deploy.image import image_environment, instructions, stages
 
 ROOT = Path(__file__).resolve().parents[2]
-DOCKERFILE = ROOT / "Dockerfile"
 PRODUCTION_LOCK = ROOT / "requirements.production.lock"
-
-
-def instructions():
-    """(INSTRUCTION, arguments) pairs, continuation lines joined, comments dropped."""
-    text = re.sub(r"\\\n", " ", DOCKERFILE.read_text(encoding="utf-8"))
-    result = []
-    for line in text.splitlines():
-        line = line.strip()
-        if line and not line.startswith("#"):
-            keyword, _, arguments = line.partition(" ")
-            result.append((keyword.upper(), arguments.strip()))
-    return result
-
-
-def stages():
-    found = []
-    for keyword, arguments in instructions():
-        if keyword == "FROM":
-            found.append([])
-        found[-1].append((keyword, arguments))
-    return found
 
 
 def pins(path):
@@ -87,8 +65,9 @@ def test_the_image_serves_with_gunicorn_and_collects_static_files_with_hashed_na
     assert any(keyword == "HEALTHCHECK" for keyword, _ in final)
     assert any(keyword == "RUN" and "collectstatic" in arguments and "DJANGO_STATIC_MANIFEST=true" in arguments
                for keyword, arguments in stages()[0])
-    env = " ".join(arguments for keyword, arguments in final if keyword == "ENV")
-    assert "DJANGO_STATIC_MANIFEST=true" in env and "LOG_FORMAT=json" in env
+    env = image_environment()
+    assert env["DJANGO_STATIC_MANIFEST"] == "true" and env["LOG_FORMAT"] == "json"
+    assert env["DJANGO_STATIC_ROOT"] == "/app/staticfiles"
 
 
 def test_the_build_context_leaves_out_secrets_history_and_local_state():
