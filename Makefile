@@ -21,6 +21,8 @@ $(BIN)/.installed: requirements.lock pyproject.toml
 
 install: $(BIN)/.installed
 
+# Plain-text logs on the terminal (servers log JSON lines).
+demo: export LOG_FORMAT := text
 demo: install
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py load_demo
