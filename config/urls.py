@@ -1,6 +1,9 @@
+from csp.constants import NONCE
+from csp.decorators import csp_update
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path, re_path
+from drf_spectacular.settings import spectacular_settings
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from config.api import api_not_found
@@ -9,13 +12,24 @@ from directory import views as directory_views
 from matching import views as matching_views
 from search import views as search_views
 
+# The API docs are Swagger UI, whose files come from jsDelivr and which starts
+# with an inline style and script. This page alone may load Swagger UI's own
+# folder there, and runs only the inline blocks carrying the request's nonce
+# (templates/api/swagger_ui.html); every other page keeps the site's policy.
+SWAGGER_UI_FILES = spectacular_settings.SWAGGER_UI_DIST + "/"
+api_docs = csp_update({
+    "script-src": [SWAGGER_UI_FILES, NONCE],
+    "style-src": [SWAGGER_UI_FILES, NONCE],
+    "img-src": [SWAGGER_UI_FILES],  # the favicon
+})(SpectacularSwaggerView.as_view(url_name="schema", template_name="api/swagger_ui.html"))
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("directory.urls")),
     path("api/v1/", include("search.urls")),
     path("api/v1/", include("matching.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("api/docs/", api_docs, name="swagger-ui"),
     # Last of the API: an address no endpoint matched (ending in "/", so
     # APPEND_SLASH still redirects one that lacks it).
     re_path(r"^api/[\s\S]*/$", api_not_found),  # [\s\S]: an address holding a newline is still an API address
