@@ -1,7 +1,6 @@
 """Scheduled jobs run once per period, however many beats trigger them, and a
 scheduled job that fails shows as failed to staff."""
 
-import json
 import os
 import subprocess
 import sys
@@ -21,6 +20,7 @@ from config.celery import OncePerPeriod, app
 from matching import periodic, tasks
 from matching.models import MatchRun, PeriodicJobRun
 from tests.celery_queues import worker_environment, worker_queues
+from tests.worker_logs import messages
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEDULE = settings.CELERY_BEAT_SCHEDULE
@@ -185,9 +185,7 @@ def test_a_scheduled_job_that_always_fails_stops_after_its_retries_and_staff_see
     run = PeriodicJobRun.objects.get(job="relay-check")
     assert run.status == PeriodicJobRun.Status.FAILED and run.finished_at is not None
     assert "RuntimeError: The mail relay refused the connection." in run.error
-    # The worker logs JSON lines; a retry is one record whose message says so.
-    messages = [json.loads(line)["message"] for line in worker_log.read_text().splitlines() if line.startswith("{")]
-    assert sum("Retry in" in message for message in messages) == 2  # retried, then stopped
+    assert sum("Retry in" in message for message in messages(worker_log.read_text())) == 2  # retried, then stopped
 
     staff.is_superuser = True
     staff.save()
