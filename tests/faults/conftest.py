@@ -56,7 +56,8 @@ def wait_until(condition, *, timeout, interval=0.1, message="condition"):
         if condition():
             return
         time.sleep(interval)
-    raise AssertionError(f"Timed out after {timeout} s waiting for {message}")
+    # A callable message is read at the time of failure (a log's tail then, not when the wait began).
+    raise AssertionError(f"Timed out after {timeout} s waiting for {message() if callable(message) else message}")
 
 
 def free_port():
@@ -203,7 +204,7 @@ def workers(tmp_path):
             return worker
 
         def log_tail(self):
-            return self.log.read_text()[-4000:] if self.log.exists() else "(no worker log)"
+            return self.log.read_text()[-12000:] if self.log.exists() else "(no worker log)"
 
     yield Workers()
     for worker in started:

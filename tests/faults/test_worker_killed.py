@@ -56,7 +56,7 @@ def test_a_worker_killed_mid_chunk_leaves_a_run_another_worker_completes_with_th
     first = workers.start(redis_url=private_redis.url, **env)
     with broker(private_redis.url, workers.queue):
         tasks.run_matching.delay(full=True)
-    wait_until(lambda: MatchRun.objects.exists(), timeout=60, message=f"the run to start\n{workers.log_tail()}")
+    wait_until(lambda: MatchRun.objects.exists(), timeout=60, message=lambda: f"the run to start\n{workers.log_tail()}")
     run = MatchRun.objects.get()
     assert run.chunks_total >= 5
 
@@ -65,7 +65,7 @@ def test_a_worker_killed_mid_chunk_leaves_a_run_another_worker_completes_with_th
         # not all, it is scoring the next.
         return 1 <= MatchRunChunk.objects.filter(run=run).count() < run.chunks_total - 1
 
-    wait_until(mid_run, timeout=120, interval=0.01, message=f"a chunk in progress\n{workers.log_tail()}")
+    wait_until(mid_run, timeout=120, interval=0.01, message=lambda: f"a chunk in progress\n{workers.log_tail()}")
     first.kill()  # SIGKILL
     first.wait(timeout=10)
     run.refresh_from_db()
@@ -74,7 +74,7 @@ def test_a_worker_killed_mid_chunk_leaves_a_run_another_worker_completes_with_th
 
     workers.start(redis_url=private_redis.url, **env)
     wait_until(lambda: MatchRun.objects.get(pk=run.pk).status != MatchRun.Status.RUNNING, timeout=120,
-               interval=0.5, message=f"the run to close\n{workers.log_tail()}")
+               interval=0.5, message=lambda: f"the run to close\n{workers.log_tail()}")
     run.refresh_from_db()
     assert run.status == MatchRun.Status.SUCCEEDED, run.error
     assert MatchRunChunk.objects.filter(run=run).count() == run.chunks_total
