@@ -140,7 +140,7 @@ def manage(*args, env):
     return result.stdout
 
 
-@pytest.mark.django_db(transaction=True)  # committed rows: pg_dump reads the database from outside the test
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # committed rows: pg_dump reads the database from outside the test
 def test_a_dump_restored_into_a_new_database_and_an_empty_engine_serves_the_same_firms(
     settings, es_prefix, make_business, postgres, restored_database, empty_engine_prefix, tmp_path
 ):

@@ -34,7 +34,7 @@ REDIS_PORT = int(os.environ.get("AURORA_SMOKE_REDIS_PORT", "63812"))
 REDIS_DIR = os.environ.get("AURORA_SMOKE_DIR", "/tmp/aurora-smoke")
 PROCESSES = ["web", *(f"worker-{queue}" for queue in TASK_QUEUES), "beat"]
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def free_port():
