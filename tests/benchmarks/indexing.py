@@ -95,6 +95,7 @@ def _measure(args, result):
     django.setup()
     from django.conf import settings
     from django.core.management import call_command
+    from django.core.serializers.json import DjangoJSONEncoder
     from django.db import connection
 
     from directory import importer
@@ -154,7 +155,7 @@ def _measure(args, result):
             lines = []
             for business in chunk:
                 lines.append(json.dumps({"index": {"_id": business.pk}}))
-                lines.append(json.dumps(document(business), default=str, ensure_ascii=False))
+                lines.append(json.dumps(document(business), cls=DjangoJSONEncoder, ensure_ascii=False))
             bodies.append("\n".join(lines) + "\n")
         raw_runs = []
         for run in range(args.repeat):
@@ -166,7 +167,8 @@ def _measure(args, result):
             for body in bodies:
                 response = engine.bulk(index=index, operations=body)
                 if response["errors"]:
-                    raise RuntimeError("the raw bulk was refused")
+                    refused = next(item for item in response["items"] if item["index"].get("error"))
+                    raise RuntimeError(f"the raw bulk was refused: {refused['index']['error']}")
             engine.indices.put_settings(index=index, settings={"refresh_interval": None})
             engine.indices.refresh(index=index)
             seconds = time.perf_counter() - started
