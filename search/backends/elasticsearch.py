@@ -299,6 +299,14 @@ class ElasticsearchBackend(BaseSearchBackend):
             index = self.alias
         business_ids = set(business_ids)
         businesses = list(Business.objects.filter(pk__in=business_ids).select_related("city"))
+        gone = business_ids - {business.pk for business in businesses}
+        return self.actions_for(businesses, index=index) + [
+            {"_op_type": "delete", "_index": index, "_id": pk, **_versioned(GONE_VERSION)} for pk in sorted(gone)
+        ]
+
+    def actions_for(self, businesses, *, index):
+        """The bulk actions for these loaded businesses: the public ones
+        indexed, the others deleted."""
         actions = []
         for business in businesses:
             action = {"_index": index, "_id": business.pk, **_versioned(business.search_version)}
@@ -306,8 +314,6 @@ class ElasticsearchBackend(BaseSearchBackend):
                 actions.append({**action, "_op_type": "index", "_source": document(business)})
             else:
                 actions.append({**action, "_op_type": "delete"})
-        gone = business_ids - {business.pk for business in businesses}
-        actions += [{"_op_type": "delete", "_index": index, "_id": pk, **_versioned(GONE_VERSION)} for pk in sorted(gone)]
         return actions
 
     def send(self, actions):
@@ -340,7 +346,8 @@ class ElasticsearchBackend(BaseSearchBackend):
         new_index = self._create_index(bulk_loading=True)
         loaded = 0
         for chunk in public_chunks(chunk_size):
-            self.apply([b.pk for b in chunk], index=new_index)
+            # The chunk's rows are the ones just read: no second query for them.
+            self.send(self.actions_for(chunk, index=new_index))
             loaded += len(chunk)
             if progress is not None:
                 progress.advance(len(chunk))
