@@ -5,6 +5,7 @@ engine has not yet been given."""
 import io
 import json
 import logging
+import sys
 
 import pytest
 
@@ -116,7 +117,7 @@ def test_a_log_record_with_an_exception_is_one_json_line():
         raise ValueError("the mail relay refused")
     except ValueError:
         record = logging.getLogger("x").makeRecord("x", logging.ERROR, __file__, 1, "failed: %s", ("relay",),
-                                                   exc_info=__import__("sys").exc_info())
+                                                   exc_info=sys.exc_info())
     RequestIdFilter().filter(record)
     text = JsonFormatter().format(record)
     assert "\n" not in text
