@@ -14,6 +14,7 @@ keeps the newer state of the profile.
 """
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone as dt_timezone
 
 from django.conf import settings
@@ -344,26 +345,42 @@ class ElasticsearchBackend(BaseSearchBackend):
         serving = self._alias_targets()
         abandoned = [name for name in self.client.indices.get(index=f"{self.alias}-*") if name not in serving]
         new_index = self._create_index(bulk_loading=True)
-        loaded = 0
-        for chunk in public_chunks(chunk_size):
-            # The chunk's rows are the ones just read: no second query for them.
-            self.send(self.actions_for(chunk, index=new_index))
-            loaded += len(chunk)
-            if progress is not None:
-                progress.advance(len(chunk))
+        # What the new index holds: {id: (updated_at, search version)}. Only
+        # this rebuild writes to it until the swap, so comparing the database
+        # with this map finds what changed meanwhile without reading the index back.
+        loaded = {}
+        # The engine indexes one chunk while the next is read and built: the
+        # two sides run on different cores instead of taking turns.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="rebuild-bulk") as sender:
+            in_flight, sent = None, 0
+            for chunk in public_chunks(chunk_size):
+                actions = self.actions_for(chunk, index=new_index)
+                loaded.update((business.pk, (business.updated_at, business.search_version)) for business in chunk)
+                self._wait(in_flight, sent, progress)
+                in_flight, sent = sender.submit(self.send, actions), len(chunk)
+            self._wait(in_flight, sent, progress)
         self.client.indices.put_settings(
             index=new_index,
             settings={"refresh_interval": None, "number_of_replicas": settings.ELASTICSEARCH_REPLICAS},
         )
-        self._repair(self._drift(new_index), new_index)
+        self._repair(self._changed_since(loaded), new_index, loaded=loaded)
         old = self._alias_targets()
         actions = [{"remove": {"index": index, "alias": self.alias}} for index in old]
         actions.append({"add": {"index": new_index, "alias": self.alias}})
         self.client.indices.update_aliases(actions=actions)
-        self._repair(self._drift(new_index), new_index)
+        # Writes that went to the old index between the check and the swap.
+        self._repair(self._changed_since(loaded), new_index, loaded=loaded)
         for index in old + abandoned:
             self.client.indices.delete(index=index, ignore_unavailable=True)
-        return {"index": new_index, "documents": loaded, "replaced": old, "abandoned": abandoned}
+        return {"index": new_index, "documents": len(loaded), "replaced": old, "abandoned": abandoned}
+
+    @staticmethod
+    def _wait(in_flight, sent, progress):
+        if in_flight is None:
+            return
+        in_flight.result()  # raises what the engine refused
+        if progress is not None:
+            progress.advance(sent)
 
     def _alias_targets(self):
         if not self.client.indices.exists_alias(name=self.alias):
@@ -398,10 +415,33 @@ class ElasticsearchBackend(BaseSearchBackend):
             ),
         }
 
-    def _repair(self, drift, index):
+    def _changed_since(self, loaded):
+        """The drift of an index that holds exactly `loaded` (see _drift)."""
+        expected = {
+            pk: (updated_at, version)
+            for pk, updated_at, version in Business.objects.public().values_list("pk", "updated_at", "search_version")
+        }
+        return {
+            "missing": sorted(set(expected) - set(loaded)),
+            "extra": sorted(set(loaded) - set(expected)),
+            "stale": sorted(pk for pk in set(expected) & set(loaded) if loaded[pk] != expected[pk]),
+        }
+
+    def _repair(self, drift, index, loaded=None):
+        """Apply the drifted ids to the index; keep `loaded`, the map of what
+        it holds, in step."""
         drifted = drift["missing"] + drift["extra"] + drift["stale"]
         for start in range(0, len(drifted), CHUNK_SIZE):
-            self.apply(drifted[start:start + CHUNK_SIZE], index=index)
+            ids = drifted[start:start + CHUNK_SIZE]
+            actions = self.prepare(ids, index=index)
+            self.send(actions)
+            if loaded is not None:
+                for action in actions:
+                    if action["_op_type"] == "index":
+                        source = action["_source"]
+                        loaded[action["_id"]] = (source["updated_at"], action["version"])
+                    else:
+                        loaded.pop(action["_id"], None)
         self.client.indices.refresh(index=index)
 
     def reconcile(self, fix=False):
