@@ -13,9 +13,15 @@ that changed the profile. It does three things, all in that transaction:
    row waits; the write itself never fails because of them.
 """
 
+import hashlib
+import importlib.metadata
+import inspect
 import logging
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import connection, transaction
 from django.db.models import F
 
@@ -109,10 +115,38 @@ def vocabulary_words(business):
     }
 
 
+@cache
+def analysis_fingerprint():
+    """A stamp of the code that turns a profile into tokens: search/analysis.py,
+    entry_tokens and the stemmer's release. Entries carry it, so tokens made by
+    other code (before a deployment) are told apart and made again."""
+    digest = hashlib.sha256(Path(analysis.__file__).read_bytes())
+    digest.update(inspect.getsource(entry_tokens).encode())
+    digest.update(importlib.metadata.version("snowballstemmer").encode())
+    return digest.hexdigest()[:16]
+
+
+def token_columns(business):
+    """The four token columns of a business as space-separated text: its
+    entry's, when the entry was made from this state of the profile by this
+    analysis (the common case: every save writes it), else made afresh.
+    Load the entry with select_related("search_entry") to save a query."""
+    try:
+        entry = business.search_entry
+    except ObjectDoesNotExist:
+        entry = None
+    if entry is not None and entry.version == business.search_version and entry.analysis == analysis_fingerprint():
+        return [entry.name_tokens, entry.offers_tokens, entry.seeks_tokens, entry.body_tokens]
+    t = entry_tokens(business)
+    return [" ".join(t.name), " ".join(t.offers), " ".join(t.seeks), " ".join(t.body)]
+
+
 _UPSERT_ENTRY = (
-    "INSERT INTO search_searchentry (business_id, version, name_tokens, offers_tokens, seeks_tokens, body_tokens, vector) "
-    "VALUES (%s, %s, %s, %s, %s, %s, {vector}) "
-    "ON CONFLICT (business_id) DO UPDATE SET version = excluded.version, name_tokens = excluded.name_tokens, "
+    "INSERT INTO search_searchentry "
+    "(business_id, version, analysis, name_tokens, offers_tokens, seeks_tokens, body_tokens, vector) "
+    "VALUES (%s, %s, %s, %s, %s, %s, %s, {vector}) "
+    "ON CONFLICT (business_id) DO UPDATE SET version = excluded.version, analysis = excluded.analysis, "
+    "name_tokens = excluded.name_tokens, "
     "offers_tokens = excluded.offers_tokens, seeks_tokens = excluded.seeks_tokens, "
     "body_tokens = excluded.body_tokens, vector = excluded.vector "
     # An entry made from an older state of the profile never replaces a newer one.
@@ -153,7 +187,7 @@ def write_entries(businesses):
         for business in businesses:
             t = entry_tokens(business)
             columns = [" ".join(t.name), " ".join(t.offers), " ".join(t.seeks), " ".join(t.body)]
-            cursor.execute(sql, [business.pk, business.search_version, *columns]
+            cursor.execute(sql, [business.pk, business.search_version, analysis_fingerprint(), *columns]
                            + ([tsvector_literal(t)] if postgres else []))
             if cursor.fetchone() is None:
                 continue

@@ -25,6 +25,10 @@ class SearchEntry(models.Model):
     # The business's search_version these tokens were made from: an entry is
     # only ever replaced by one made from the same or a newer state.
     version = models.BigIntegerField(default=0)
+    # Which analysis made the tokens (search.indexing.analysis_fingerprint()):
+    # an entry of the profile's current version and the running code's
+    # analysis can be sent to the engine as it is, instead of analysed again.
+    analysis = models.CharField(max_length=16, blank=True, default="")
 
 
 class SearchWord(models.Model):

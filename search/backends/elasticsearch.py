@@ -28,7 +28,7 @@ from directory.taxonomy import NAICS
 from .. import analysis
 from .. import query as search_query
 from ..filters import elasticsearch_filters
-from ..indexing import entry_tokens
+from ..indexing import token_columns
 from ..models import OutboxEntry
 from .base import BaseSearchBackend, complementary_codes, eligible_partner_cities, freshness_cutoff
 
@@ -83,19 +83,19 @@ class BusinessDocument(Document):
 
 def document(business):
     """The indexed form of a business: public fields, tokens and codes with ancestors."""
-    words = entry_tokens(business)
+    name_tokens, offers_tokens, seeks_tokens, body_tokens = token_columns(business)
     offers = taxonomy.with_ancestors(business.offers_hs, "hs")
     seeks = taxonomy.with_ancestors(business.seeks_hs, "hs")
     naics = taxonomy.with_ancestors(business.naics, "naics")
     return {
         "slug": business.slug,
         "name": business.name,
-        "name_tokens": " ".join(words.name),
+        "name_tokens": name_tokens,
         "name_prefix": " ".join(analysis.words(business.name)),
         "name_sort": business.name,
-        "offers_tokens": " ".join(words.offers),
-        "seeks_tokens": " ".join(words.seeks),
-        "body_tokens": " ".join(words.body),
+        "offers_tokens": offers_tokens,
+        "seeks_tokens": seeks_tokens,
+        "body_tokens": body_tokens,
         "description": business.description,
         "offers_text": business.offers_text,
         "seeks_text": business.seeks_text,
@@ -299,7 +299,7 @@ class ElasticsearchBackend(BaseSearchBackend):
             self.ensure_index()
             index = self.alias
         business_ids = set(business_ids)
-        businesses = list(Business.objects.filter(pk__in=business_ids).select_related("city"))
+        businesses = list(Business.objects.filter(pk__in=business_ids).select_related("city", "search_entry"))
         gone = business_ids - {business.pk for business in businesses}
         return self.actions_for(businesses, index=index) + [
             {"_op_type": "delete", "_index": index, "_id": pk, **_versioned(GONE_VERSION)} for pk in sorted(gone)
@@ -487,7 +487,9 @@ def public_chunks(size=CHUNK_SIZE):
     pagination (pk > last) stays fast on a big table where OFFSET would not."""
     last = 0
     while True:
-        chunk = list(Business.objects.public().filter(pk__gt=last).select_related("city").order_by("pk")[:size])
+        chunk = list(
+            Business.objects.public().filter(pk__gt=last).select_related("city", "search_entry").order_by("pk")[:size]
+        )
         if not chunk:
             return
         yield chunk

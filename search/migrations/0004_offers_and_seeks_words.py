@@ -43,29 +43,6 @@ def drop_vendor_structures(apps, schema_editor):
         )
 
 
-def rewrite_entries(apps, schema_editor):
-    """Every entry again, in the new columns. The index code itself is used
-    (not the historical models): the entries must be exactly what a profile
-    save writes today."""
-    from directory.models import Business
-    from search.indexing import write_entries
-
-    last = 0
-    while True:
-        # Only the columns the entries read: later migrations may add others.
-        chunk = list(
-            Business.objects.filter(pk__gt=last).select_related("city")
-            .only("name", "offers_text", "seeks_text", "description", "description_language", "certifications",
-                  "search_version", "city__name")
-            .order_by("pk")[:500]
-        )
-        if not chunk:
-            return
-        # Equal versions may be rewritten (the entry's columns changed, not the profile).
-        write_entries(chunk)
-        last = chunk[-1].pk
-
-
 class Migration(migrations.Migration):
     dependencies = [("search", "0003_searchentry_version"), ("directory", "0007_profile_flags")]
 
@@ -78,5 +55,5 @@ class Migration(migrations.Migration):
             fields=[("word", models.CharField(max_length=100, primary_key=True, serialize=False))],
         ),
         migrations.RunPython(vendor_structures, drop_vendor_structures),
-        migrations.RunPython(rewrite_entries, migrations.RunPython.noop),
+        # The entries are rewritten by 0006, once the analysis column they are written with exists.
     ]
