@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from directory import services
 from directory.models import Business
-from search import outbox
+from search import indexing, outbox
 from search.backends import get_search_backend
-from search.models import OutboxEntry
+from search.models import OutboxEntry, SearchEntry
 from search.query import SearchQuery
 from tests.search.conftest import sync
 
@@ -207,3 +207,44 @@ def test_documents_are_prepared_with_a_constant_number_of_queries(es, network, d
     es.ensure_index()
     with django_assert_max_num_queries(2):  # the businesses with their cities; nothing per profile
         es.apply(ids)
+
+
+def _fresh_tokens(business):
+    tokens = indexing.entry_tokens(business)
+    return {"name_tokens": " ".join(tokens.name), "offers_tokens": " ".join(tokens.offers),
+            "seeks_tokens": " ".join(tokens.seeks), "body_tokens": " ".join(tokens.body)}
+
+
+def test_a_rebuild_indexes_the_tokens_a_fresh_analysis_would_make(es, network):
+    es.rebuild()
+    indexed = {int(hit["_id"]): hit["_source"] for hit in
+               es.client.search(index=es.alias, size=100, query={"match_all": {}})["hits"]["hits"]}
+    assert len(indexed) == 9
+    for business in Business.objects.public().select_related("city"):
+        source = indexed[business.pk]
+        assert {field: source[field] for field in _fresh_tokens(business)} == _fresh_tokens(business)
+
+
+def test_an_entry_made_by_another_analysis_or_an_older_profile_is_analysed_again(es, network, staff):
+    firm = network["Hanbit Brake Works"]
+    # As a deployment with other analysis code would have left the entry: other tokens, another stamp.
+    SearchEntry.objects.filter(business=firm).update(name_tokens="stale", body_tokens="stale", analysis="0" * 16)
+    other = network["Frenos Baeza"]
+    # An entry of an older state of the profile (a writer lost the race) is not used either.
+    entry = SearchEntry.objects.get(business=other)
+    services.update_business(actor=staff, business=other, data={"name": "Frenos Baeza Hermanos"})
+    SearchEntry.objects.filter(business=other).update(version=entry.version, name_tokens="stale")
+
+    es.rebuild()
+    for business in Business.objects.filter(pk__in=[firm.pk, other.pk]).select_related("city"):
+        source = es.client.get(index=es.alias, id=business.pk)["_source"]
+        assert "stale" not in source["name_tokens"] + source["body_tokens"]
+        assert source["name_tokens"] == _fresh_tokens(business)["name_tokens"]
+    assert "hermanos" in es.client.get(index=es.alias, id=other.pk)["_source"]["name_tokens"]
+
+
+def test_entries_are_stamped_with_the_running_analysis(network, staff):
+    firm = services.update_business(actor=staff, business=network["Colfax Machinery"], data={"name": "Colfax Tools"})
+    entry = SearchEntry.objects.get(business=firm)
+    assert entry.analysis == indexing.analysis_fingerprint()
+    assert len(entry.analysis) == 16 and entry.version == Business.objects.get(pk=firm.pk).search_version
