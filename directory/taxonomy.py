@@ -10,7 +10,7 @@ whole national tariff.
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from search.analysis import words
@@ -69,8 +69,13 @@ class Taxonomy:
 
     def ancestors(self, code):
         """The code and every shorter prefix that is a level of this taxonomy, broadest first."""
+        return list(self._ancestors(code))
+
+    @lru_cache(maxsize=65536)  # noqa: B019 (the taxonomies live as long as the process)
+    def _ancestors(self, code):
+        # Every indexed document asks for its codes' ancestors; firms share codes.
         code = self.normalize(code)
-        return [code[:n] for n in self.prefix_lengths if n < len(code)] + [code]
+        return tuple(code[:n] for n in self.prefix_lengths if n < len(code)) + (code,)
 
     def search(self, query, *, limit=50):
         """Entries whose code starts with the query, or whose title holds its words.
@@ -207,4 +212,4 @@ def by_name(name):
 def with_ancestors(codes, scheme):
     """Every code of a list together with its ancestors, as a sorted list."""
     taxonomy = by_name(scheme)
-    return sorted({ancestor for code in codes or [] for ancestor in taxonomy.ancestors(code)})
+    return sorted({ancestor for code in codes or [] for ancestor in taxonomy._ancestors(code)})

@@ -158,14 +158,26 @@ def _run_child(args, backend, size, database, scratch):
     env["SEARCH_BACKEND"] = "database"
     env["ELASTICSEARCH_INDEX_PREFIX"] = f"bench_{os.getpid()}_{backend[:2]}{size}_{int(time.time())}_"
     scratch_db = scratch / f"bench-{backend}-{size}.sqlite3"
+    copy = None
     if database == "sqlite":
         env["DATABASE_URL"] = f"sqlite:///{scratch_db}"
+    else:
+        # The network imported once per size (tests/benchmarks/dataset.py), copied: the run writes proposals.
+        from . import dataset
+
+        dataset.prepare(size, args.seed)
+        copy = env["DATABASE_URL"] = dataset.copy_of(size, args.seed, suffix=f"matching_{backend}")
+        env["BENCH_PREPARED_NETWORK"] = "1"
     command = [sys.executable, "-m", "tests.benchmarks.run", "--worker", "--backend", backend, "--size", str(size),
                "--seed", str(args.seed), "--oracle-max", str(args.oracle_max), "--tracemalloc", args.tracemalloc,
                "--result", str(result_file), "--database", database]
     _log(f"[{backend} {size}] starting a child process")
     started = time.monotonic()
-    completed = subprocess.run(command, cwd=ROOT, env=env)
+    try:
+        completed = subprocess.run(command, cwd=ROOT, env=env)
+    finally:
+        if copy is not None:
+            dataset.drop(copy)
     for leftover in scratch.glob(scratch_db.name + "*"):  # the database and its -wal/-shm files
         leftover.unlink()
     if result_file.exists():
@@ -238,13 +250,15 @@ def _work(args, result):
             url = _mask(settings.ELASTICSEARCH_URL)
             raise RuntimeError(f"Elasticsearch at {url} does not answer: {error}") from None
         result["elasticsearch"] = {"url": _mask(settings.ELASTICSEARCH_URL), "version": version}
-    phase(f"migrating the {args.database} database")
-    call_command("migrate", verbosity=0, interactive=False)
-    if args.database == "postgresql":
-        phase("emptying it: businesses, introductions, match runs, outbox")
-        _empty_postgresql()
-    elif _count_businesses():
-        raise RuntimeError("the scratch database is not empty")
+    prepared = os.environ.get("BENCH_PREPARED_NETWORK") == "1"
+    if not prepared:
+        phase(f"migrating the {args.database} database")
+        call_command("migrate", verbosity=0, interactive=False)
+        if args.database == "postgresql":
+            phase("emptying it: businesses, introductions, match runs, outbox")
+            _empty_postgresql()
+        elif _count_businesses():
+            raise RuntimeError("the scratch database is not empty")
     from directory.selectors import home_city
 
     home = home_city()
@@ -257,19 +271,26 @@ def _work(args, result):
     result["network"] = network.summary()
     result["generate_s"] = time.perf_counter() - started
 
-    with tempfile.TemporaryDirectory(prefix="aurora-bench-import-") as directory:
-        path = Path(directory) / "network.jsonl"
-        with open(path, "w", encoding="utf-8") as handle:
-            for record in network.records:
-                handle.write(json.dumps(record, ensure_ascii=False) + "\n")
-        phase(f"importing {len(network.records)} firms through directory.importer.import_file")
-        started = time.perf_counter()
-        with Progress(total=len(network.records), description=f"{tag} import", stream=sys.stderr) as progress:
-            imported = importer.import_file(path, progress=progress)
-        result["import_s"] = time.perf_counter() - started
-    if imported.errors:
-        raise RuntimeError(f"{imported.invalid_rows} invalid row(s): " + "; ".join(map(str, imported.errors[:5])))
-    phase(f"imported {imported.created} firms in {result['import_s']:.1f} s")
+    if prepared:
+        # A copy of the network imported by tests/benchmarks/dataset.py from the same generator and seed.
+        if _count_businesses() != len(network.records):
+            raise RuntimeError(f"the prepared database holds {_count_businesses()} public firms, "
+                               f"the network {len(network.records)}")
+        result["import_s"] = None
+    else:
+        with tempfile.TemporaryDirectory(prefix="aurora-bench-import-") as directory:
+            path = Path(directory) / "network.jsonl"
+            with open(path, "w", encoding="utf-8") as handle:
+                for record in network.records:
+                    handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+            phase(f"importing {len(network.records)} firms through directory.importer.import_file")
+            started = time.perf_counter()
+            with Progress(total=len(network.records), description=f"{tag} import", stream=sys.stderr) as progress:
+                imported = importer.import_file(path, progress=progress)
+            result["import_s"] = time.perf_counter() - started
+        if imported.errors:
+            raise RuntimeError(f"{imported.invalid_rows} invalid row(s): " + "; ".join(map(str, imported.errors[:5])))
+        phase(f"imported {imported.created} firms in {result['import_s']:.1f} s")
 
     backend = None
     if args.backend == "elasticsearch":
@@ -766,7 +787,8 @@ def report(args, argv, results, database, started):
     lines.append("")
     lines.append(f"Machine: `{m['uname']}`; {m['nproc']} CPUs; {m['memory']}; {m['python']}.")
     db = ("SQLite, a scratch file per backend and size" if database == "sqlite"
-          else f"PostgreSQL at `{_mask(os.environ.get('DATABASE_URL', ''))}`, emptied before each size")
+          else "PostgreSQL: for each backend and size, a fresh copy of the network imported once by "
+               "tests/benchmarks/dataset.py (import time – when it was reused)")
     lines.append(f"Database: {db}. Network seed {args.seed}.")
     if settings:
         lines.append("Settings: " + ", ".join(f"{k}={v}" for k, v in settings.items()) + ".")
@@ -814,7 +836,7 @@ def report(args, argv, results, database, started):
                 f"| {r['backend']} | {r['size']:,} | **{run['seconds']:.1f}** | {r['size'] / run['seconds']:.0f} "
                 f"| {run['candidates_scored']:,} | {run['proposals_created']:,} "
                 f"| {_fmt(r.get('tracemalloc_peak_mib'), 1)} | {run['maxrss_delta_mib']:.1f} | {_fmt(growth, 1)} "
-                f"| {r['import_s']:.1f} | {_fmt(r.get('index_s'), 1)} |")
+                f"| {_fmt(r.get('import_s'), 1)} | {_fmt(r.get('index_s'), 1)} |")
         lines.append("")
         lines += ["Where the time goes (s): candidate search is `search.selectors.complementary_many`; text search "
                   "the searches for needs written only in words (their number in brackets); profiles "
