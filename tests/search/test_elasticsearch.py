@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from directory import services
@@ -248,3 +250,18 @@ def test_entries_are_stamped_with_the_running_analysis(network, staff):
     entry = SearchEntry.objects.get(business=firm)
     assert entry.analysis == indexing.analysis_fingerprint()
     assert len(entry.analysis) == 16 and entry.version == Business.objects.get(pk=firm.pk).search_version
+
+
+def test_a_rebuild_reads_the_database_a_chunk_at_a_time(es, network):
+    public = Business.objects.public().count()
+    statements = {}
+    for chunk_size in (2, 3, public):
+        with CaptureQueriesContext(connection) as queries:
+            es.rebuild(chunk_size=chunk_size)
+        statements[chunk_size] = len(queries)
+    # A read per chunk, plus the read that finds no more rows.
+    reads = {size: -(-public // size) + 1 for size in statements}
+    # Besides those, the same few statements whatever the chunk size: the
+    # comparisons with the database before and after the swap.
+    assert len({statements[size] - reads[size] for size in statements}) == 1
+    assert statements[public] - reads[public] <= 3
