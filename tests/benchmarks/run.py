@@ -824,10 +824,10 @@ def report(args, argv, results, database, started):
 
     if ok:
         lines += ["### Run time and memory of `run_matching_now(full=True)`", "",
-                  "| backend | firms | time (s) | firms/s | candidates scored | proposals "
+                  "| backend | firms | time (s) | firms/s | candidates scored | proposals | proposals/s "
                   "| tracemalloc peak (MiB) | max RSS Δ (MiB) | RSS growth during run (MiB) | import (s) "
                   "| index build (s) |",
-                  "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+                  "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
         for r in ok:
             run = r["run"]
             growth = (run["rss_peak_mib"] - run["rss_before_mib"]) if run.get("rss_peak_mib") and run.get(
@@ -835,6 +835,7 @@ def report(args, argv, results, database, started):
             lines.append(
                 f"| {r['backend']} | {r['size']:,} | **{run['seconds']:.1f}** | {r['size'] / run['seconds']:.0f} "
                 f"| {run['candidates_scored']:,} | {run['proposals_created']:,} "
+                f"| {run['proposals_created'] / run['seconds']:.0f} "
                 f"| {_fmt(r.get('tracemalloc_peak_mib'), 1)} | {run['maxrss_delta_mib']:.1f} | {_fmt(growth, 1)} "
                 f"| {_fmt(r.get('import_s'), 1)} | {_fmt(r.get('index_s'), 1)} |")
         lines.append("")
