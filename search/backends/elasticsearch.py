@@ -355,9 +355,11 @@ class ElasticsearchBackend(BaseSearchBackend):
         serving = self._alias_targets()
         abandoned = [name for name in self.client.indices.get(index=f"{self.alias}-*") if name not in serving]
         new_index = self._create_index(bulk_loading=True)
-        # What the new index holds: {id: (updated_at, search version)}. Only
-        # this rebuild writes to it until the swap, so comparing the database
-        # with this map finds what changed meanwhile without reading the index back.
+        # What the new index holds: {id: state}, the state a hash of the
+        # profile's update time and search version (see _state). Only this
+        # rebuild writes to the index until the swap, so comparing the database
+        # with this map finds what changed meanwhile without reading the index
+        # back; an int per profile keeps the map small at any size.
         loaded = {}
         # The engine indexes one chunk while the next is read and built: the
         # two sides run on different cores instead of taking turns.
@@ -365,7 +367,7 @@ class ElasticsearchBackend(BaseSearchBackend):
             in_flight, sent = None, 0
             for chunk in public_chunks(chunk_size):
                 actions = self.actions_for(chunk, index=new_index)
-                loaded.update((business.pk, (business.updated_at, business.search_version)) for business in chunk)
+                loaded.update((business.pk, _state(business.updated_at, business.search_version)) for business in chunk)
                 self._wait(in_flight, sent, progress)
                 in_flight, sent = sender.submit(self.send, actions), len(chunk)
             self._wait(in_flight, sent, progress)
@@ -426,16 +428,18 @@ class ElasticsearchBackend(BaseSearchBackend):
         }
 
     def _changed_since(self, loaded):
-        """The drift of an index that holds exactly `loaded` (see _drift)."""
-        expected = {
-            pk: (updated_at, version)
-            for pk, updated_at, version in Business.objects.public().values_list("pk", "updated_at", "search_version")
-        }
-        return {
-            "missing": sorted(set(expected) - set(loaded)),
-            "extra": sorted(set(loaded) - set(expected)),
-            "stale": sorted(pk for pk in set(expected) & set(loaded) if loaded[pk] != expected[pk]),
-        }
+        """The drift of an index that holds exactly `loaded` (see _drift),
+        reading the database's states as a stream."""
+        missing, stale, seen = [], [], set()
+        states = Business.objects.public().order_by("pk").values_list("pk", "updated_at", "search_version")
+        for pk, updated_at, version in states.iterator(chunk_size=5000):
+            seen.add(pk)
+            state = loaded.get(pk)
+            if state is None:
+                missing.append(pk)
+            elif state != _state(updated_at, version):
+                stale.append(pk)
+        return {"missing": missing, "extra": sorted(set(loaded) - seen), "stale": stale}
 
     def _repair(self, drift, index, loaded=None):
         """Apply the drifted ids to the index; keep `loaded`, the map of what
@@ -448,8 +452,7 @@ class ElasticsearchBackend(BaseSearchBackend):
             if loaded is not None:
                 for action in actions:
                     if action["_op_type"] == "index":
-                        source = action["_source"]
-                        loaded[action["_id"]] = (source["updated_at"], action["version"])
+                        loaded[action["_id"]] = _state(action["_source"]["updated_at"], action["version"])
                     else:
                         loaded.pop(action["_id"], None)
         self.client.indices.refresh(index=index)
@@ -502,6 +505,11 @@ def public_chunks(size=CHUNK_SIZE):
             return
         yield chunk
         last = chunk[-1].pk
+
+
+def _state(updated_at, version):
+    # A collision would need two states of one profile to share a 64-bit hash.
+    return hash((updated_at, version))
 
 
 def _versioned(version):
