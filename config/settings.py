@@ -239,7 +239,14 @@ AXES_RESET_ON_SUCCESS = True
 # of passwords actually tried, and the cool-off runs from the last real one.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_HTTP_RESPONSE_CODE = 429
-AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0) or None
+# Client addresses for throttles and lockouts. With no proxy in front (the
+# default), only the socket's address counts: an X-Forwarded-For header is then
+# whatever the client chose to write, and trusting it would let anyone reset
+# their allowance with each request.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT or None
+if not TRUSTED_PROXY_COUNT:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
 AXES_VERBOSE = False
 SILENCED_SYSTEM_CHECKS = [
     # config.login_lockout.LoginLockoutMiddleware does axes.middleware.AxesMiddleware's
@@ -422,7 +429,8 @@ REST_FRAMEWORK = {
         "search": env("SEARCH_RATE", default="60/minute"),
         "introduction_requests": env("INTRODUCTION_REQUEST_RATE", default="20/hour"),
     },
-    "NUM_PROXIES": env.int("TRUSTED_PROXY_COUNT", default=0) or None,
+    # 0 means REMOTE_ADDR alone (None would trust the whole X-Forwarded-For).
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 
 SPECTACULAR_SETTINGS = {

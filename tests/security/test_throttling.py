@@ -48,6 +48,29 @@ def test_anonymous_search_is_throttled_with_retry_after(api, rates):
 
 
 @pytest.mark.django_db
+def test_a_forged_forwarded_for_header_does_not_renew_the_allowance(api, rates):
+    # No proxy in front (TRUSTED_PROXY_COUNT=0): the header is the client's own words.
+    rates(search="3/minute")
+    for n in range(3):
+        assert api.get("/api/v1/search/", {"q": "brake"}, HTTP_X_FORWARDED_FOR=f"10.0.0.{n}").status_code == 200
+    assert_throttled(api.get("/api/v1/search/", {"q": "brake"}, HTTP_X_FORWARDED_FOR="10.0.0.99"))
+    page = Client().get("/en/directory/", {"q": "brake"}, HTTP_X_FORWARDED_FOR="10.0.0.98")
+    assert_throttled(page)
+
+
+@pytest.mark.django_db
+def test_behind_one_trusted_proxy_each_client_address_has_its_own_allowance(api, rates, settings):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    rates(search="2/minute")
+    # The proxy appends the address it saw; anything before it is the client's claim.
+    first, second = "203.0.113.7", "198.51.100.4"
+    for _ in range(2):
+        assert api.get("/api/v1/search/", {"q": "brake"}, HTTP_X_FORWARDED_FOR=f"1.2.3.4, {first}").status_code == 200
+    assert_throttled(api.get("/api/v1/search/", {"q": "brake"}, HTTP_X_FORWARDED_FOR=f"5.6.7.8, {first}"))
+    assert api.get("/api/v1/search/", {"q": "brake"}, HTTP_X_FORWARDED_FOR=second).status_code == 200
+
+
+@pytest.mark.django_db
 def test_search_suggest_and_the_directory_page_share_one_search_allowance(api, rates):
     rates(search="3/minute")
     assert api.get("/api/v1/search/", {"q": "brake"}).status_code == 200
