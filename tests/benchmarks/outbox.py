@@ -61,7 +61,7 @@ from pathlib import Path
 
 from .run import ROOT, _append, _log, _mask, machine
 from .stack import (
-    Stack, command_line, elasticsearch_version, mark, percentile, postgresql_version, raise_on_sigterm, spread,
+    Stack, busy, command_line, elasticsearch_version, mark, percentile, postgresql_version, raise_on_sigterm, spread,
     template_ready,
 )
 
@@ -88,11 +88,12 @@ def main(argv=None):
     sizes = [int(size) for size in args.sizes.split(",") if size.strip()]
     started = datetime.now(timezone.utc)
     results = []
+    load_average = busy()
     with tempfile.TemporaryDirectory(prefix="aurora-bench-outbox-") as scratch:
         for size in sizes:
             results.append(_run_size(args, size, Path(scratch)))
     output = Path(args.output) if Path(args.output).is_absolute() else ROOT / args.output
-    _append(output, report(args, argv, results, started))
+    _append(output, report(args, argv, results, started, load_average))
     _log(f"wrote a section to {output}")
     return 0 if all("error" not in result for result in results) else 1
 
@@ -462,7 +463,7 @@ def _measure(args, result):
 # --- the section -------------------------------------------------------------------------------
 
 
-def report(args, argv, results, started):
+def report(args, argv, results, started, load_average=""):
     host = machine()
     versions = next((r["versions"] for r in results if "versions" in r), {})
     lines = [
@@ -470,7 +471,7 @@ def report(args, argv, results, started):
         "",
         f"Command: `{command_line('tests.benchmarks.outbox', argv)}`",
         "",
-        f"Machine: `{host['uname']}`; {host['nproc']} CPUs; {host['memory']}; {host['python']}.",
+        f"Machine: `{host['uname']}`; {host['nproc']} CPUs; {host['memory']}; {host['python']}. {load_average}",
         f"Elasticsearch {versions.get('elasticsearch', '?')}, PostgreSQL {versions.get('postgresql', '?')}, "
         "Redis, one Celery worker (solo pool) on the indexing queue, all on this machine.",
         "",

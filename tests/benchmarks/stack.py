@@ -57,6 +57,15 @@ def mark(ok):
     return "✓" if ok else "✗"
 
 
+def busy():
+    """The load average (1, 5, 15 minutes) as a line of a section: other jobs may share the machine."""
+    try:
+        one, five, fifteen = os.getloadavg()
+    except OSError:
+        return "Load average unknown."
+    return f"Load average when the run began: {one:.2f}, {five:.2f}, {fifteen:.2f} (1, 5, 15 min)."
+
+
 def free_port():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
