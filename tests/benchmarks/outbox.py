@@ -59,7 +59,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .run import ROOT, _append, _log, _mask, machine
+from .run import ROOT, _append, _log, machine
 from .stack import (
     Stack, busy, command_line, elasticsearch_version, mark, percentile, postgresql_version, raise_on_sigterm, spread,
     template_ready,

@@ -176,6 +176,10 @@ class Stack:
         log_path = self.processes[name][1]
         return log_path.read_text(errors="replace")[-characters:] if log_path.exists() else "(no log)"
 
+    def log_text(self, name):
+        log_path = self.processes[name][1]
+        return log_path.read_text(errors="replace") if log_path.exists() else ""
+
     def stop(self, name, timeout=30):
         process, _ = self.processes[name]
         if process.poll() is None:
