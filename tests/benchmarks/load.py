@@ -192,7 +192,8 @@ def _run_size(args, size, scratch):
             stack.start_worker(kind, env)
         # INFO, as in production: the request log gives each request's time in the application.
         stack.start("gunicorn", [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.py",
-                                 "--bind", f"127.0.0.1:{port}", "config.wsgi:application"], {**env, "LOG_LEVEL": "INFO"})
+                                 "--bind", f"127.0.0.1:{port}", "config.wsgi:application"],
+                    {**env, "LOG_LEVEL": "INFO"})
         base = f"http://127.0.0.1:{port}"
         started = time.monotonic()
         wait_for(lambda: http_ok(f"{base}/healthz"), timeout=120, what="gunicorn to answer /healthz", stack=stack)
@@ -275,8 +276,8 @@ class FormReader(HTMLParser):
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
         if tag == "form":
-            self._form = {"action": attributes.get("action") or "", "method": (attributes.get("method") or "get").lower(),
-                          "fields": []}
+            self._form = {"action": attributes.get("action") or "",
+                          "method": (attributes.get("method") or "get").lower(), "fields": []}
             self.forms.append(self._form)
         elif self._form is None:
             return
@@ -286,7 +287,8 @@ class FormReader(HTMLParser):
                 return
             if kind in ("checkbox", "radio") and "checked" not in attributes:
                 return
-            self._form["fields"].append((name, attributes.get("value") or ("on" if kind in ("checkbox", "radio") else "")))
+            default = "on" if kind in ("checkbox", "radio") else ""
+            self._form["fields"].append((name, attributes.get("value") or default))
         elif tag == "textarea":
             self._textarea = [attributes.get("name"), ""]
         elif tag == "select":
@@ -624,7 +626,8 @@ class Person:
             response = self.load.request(
                 self.session, "API: edit profile", "write", "PATCH", f"/api/v1/businesses/{slug}/",
                 json={"description": text},
-                note_on=lambda r: None if r.json().get("description") == text else "the answer shows another description")
+                note_on=lambda r: None if r.json().get("description") == text
+                else "the answer shows another description")
             if response is not None and response.status_code == 200 and response.json().get("description") == text:
                 self.load.acknowledge("edits", (self.firm["id"], word, self.sequence, "api"))
         elif action == "inbox":
@@ -1005,11 +1008,12 @@ def report(args, argv, results, started, load_average=""):
             f"### {size:,} firms: {load['requests']:,} requests, {load['requests_per_s']:.1f}/s, "
             f"{load['errors']} errors {mark(load['errors'] == 0 and load['outside_window']['errors'] == 0)}",
             "",
-            f"Roles: {', '.join(f'{n} {k}' for k, n in roles(args.users).items())}. Setup: index {setup['rebuild_s']:.1f} s, "
-            f"matching {setup['matching_s']:.1f} s ({setup['proposals']} proposals, {setup['proposals_touching_owners']} "
-            f"touching an owner's firm, {setup['owned_pairs']} with owners on both sides); server up in "
-            f"{result['server_start_s']:.1f} s; sign-in {load['sign_in_s']:.1f} s (in the application p50 "
-            f"{_ms(load['sign_in_server_p50_ms'])} ms: the password hash); warm-up {load['warm_up_s']:.1f} s (the "
+            f"Roles: {', '.join(f'{n} {k}' for k, n in roles(args.users).items())}. "
+            f"Setup: index {setup['rebuild_s']:.1f} s, matching {setup['matching_s']:.1f} s ({setup['proposals']} "
+            f"proposals, {setup['proposals_touching_owners']} touching an owner's firm, {setup['owned_pairs']} "
+            f"with owners on both sides); server up in {result['server_start_s']:.1f} s; "
+            f"sign-in {load['sign_in_s']:.1f} s (in the application p50 {_ms(load['sign_in_server_p50_ms'])} ms: "
+            "the password hash); warm-up {load['warm_up_s']:.1f} s (the "
             f"slowest in the application: {', '.join(_ms(ms) for ms in load['warm_up_slowest_ms'])} ms, a process's "
             "first search reading the glossary); "
             f"the last answers came {load['drain_after_window_s']:.1f} s after the window. Outside the window "
@@ -1039,8 +1043,8 @@ def report(args, argv, results, started, load_average=""):
             "",
             "Nothing lost:",
             "",
-            f"- edits: {edits['acknowledged']} acknowledged on {edits['firms']} firms; the last one of each firm in the "
-            f"database {edits['last_in_database']}/{edits['firms']}, in the engine {edits['last_in_engine']}/"
+            f"- edits: {edits['acknowledged']} acknowledged on {edits['firms']} firms; the last one of each firm "
+            f"in the database {edits['last_in_database']}/{edits['firms']}, in the engine {edits['last_in_engine']}/"
             f"{edits['firms']} (outbox empty {verify['outbox_drained_s']:.1f} s after the load, "
             f"{verify['outbox_left']} rows left); \"edited\" events {edits['events']}; changes waiting for review "
             f"{edits['revisions']} {mark(edits_ok)}",
@@ -1050,7 +1054,8 @@ def report(args, argv, results, started, load_average=""):
             f"{intro['status_mismatch_count']} with a status that does not follow, "
             f"{intro['recorded_without_acknowledgement']} recorded without an acknowledgement "
             f"{mark(intro_ok)}; statuses afterwards: {_counts(intro['by_status'])}",
-            f"- emails promised during the run: {emails['promised']}, sent {emails['sent']}, failed {emails['failed']}; "
+            f"- emails promised during the run: {emails['promised']}, sent {emails['sent']}, "
+            f"failed {emails['failed']}; "
             f"{result['mail_files']} files written {mark(emails_ok)}",
             f"- error lines in the logs: " + (", ".join(f"{name} {len(found)}" for name, found in log_errors.items())
                                               if log_errors else "none") + f" {mark(not log_errors)}",

@@ -509,9 +509,11 @@ def report(args, argv, results, started, load_average=""):
             f"| {spread([r['searchable_s'] for r in one])} s: **{burst_rate:.0f} updates/s** "
             f"({min(burst_rates):.0f}–{max(burst_rates):.0f}) "
             f"| ≥ {GOAL_BURST_UPDATES_PER_S} updates/s {mark(burst_rate >= GOAL_BURST_UPDATES_PER_S)} |",
-            f"| the same → outbox empty (the engine acknowledged every row) | {spread([r['drained_s'] for r in one])} s: "
+            f"| the same → outbox empty (the engine acknowledged every row) "
+            f"| {spread([r['drained_s'] for r in one])} s: "
             f"{statistics.median(drain_rates):.0f} rows/s | – |",
-            f"| the same → all indexed (realtime GET) / first searchable | {spread([r['indexed_s'] for r in one])} s / "
+            f"| the same → all indexed (realtime GET) / first searchable "
+            f"| {spread([r['indexed_s'] for r in one])} s / "
             f"{spread([r['first_searchable_s'] for r in one])} s | – |",
             f"| burst: {args.burst} edits each committed on its own by one writer ({spread(writer_rates, 0)} edits/s) "
             f"→ all searchable | {spread([r['searchable_s'] for r in separate])} s after the first commit: "
@@ -524,7 +526,8 @@ def report(args, argv, results, started, load_average=""):
             f"| p95 ≤ {GOAL_STEADY_P95_S:g} s {mark(steady['lag_p95_s'] <= GOAL_STEADY_P95_S)}, "
             f"max ≤ {GOAL_STEADY_MAX_S:g} s {mark(steady['lag_max_s'] <= GOAL_STEADY_MAX_S)} |",
             f"| the same → indexed (realtime GET, before the refresh): p50 / p95 / max "
-            f"| {steady['indexed_p50_s']:.2f} / {steady['indexed_p95_s']:.2f} / {steady['indexed_max_s']:.2f} s | – |",
+            f"| {steady['indexed_p50_s']:.2f} / {steady['indexed_p95_s']:.2f} / "
+            f"{steady['indexed_max_s']:.2f} s | – |",
             f"| steady: largest outbox backlog (sampled every 100 ms) | {steady['max_backlog']} rows | – |",
             f"| afterwards: outbox rows left; index drift missing / extra / stale; sampled edits found (or, "
             f"superseded, not found) by search.selectors.search | {result['outbox_left']}; {drift['missing']} / "
