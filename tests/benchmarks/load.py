@@ -411,11 +411,11 @@ class Load:
         slug = self.plan["slugs"][0]
         paths = [f"/en/directory/?q={term}", f"/api/v1/search/?q={term}", f"/api/v1/search/suggest/?q={term[:4]}",
                  f"/en/b/{slug}/", "/en/"]
-        for _ in range(2):
-            def ask(path):
-                with requests.Session() as session:
-                    self.request(session, "warm-up", "warm-up", "GET", path)
-            self._together([lambda p=p: ask(p) for p in paths * self.args.web_concurrency])
+        def ask(path):
+            with requests.Session() as session:
+                self.request(session, "warm-up", "warm-up", "GET", path)
+
+        self._together([lambda p=p: ask(p) for p in paths * self.args.web_concurrency])
         self.warm_up_s = time.monotonic() - started
         _log(f"warmed up in {self.warm_up_s:.1f} s")
 
@@ -1013,7 +1013,7 @@ def report(args, argv, results, started, load_average=""):
             f"proposals, {setup['proposals_touching_owners']} touching an owner's firm, {setup['owned_pairs']} "
             f"with owners on both sides); server up in {result['server_start_s']:.1f} s; "
             f"sign-in {load['sign_in_s']:.1f} s (in the application p50 {_ms(load['sign_in_server_p50_ms'])} ms: "
-            "the password hash); warm-up {load['warm_up_s']:.1f} s (the "
+            f"the password hash); warm-up {load['warm_up_s']:.1f} s (the "
             f"slowest in the application: {', '.join(_ms(ms) for ms in load['warm_up_slowest_ms'])} ms, a process's "
             "first search reading the glossary); "
             f"the last answers came {load['drain_after_window_s']:.1f} s after the window. Outside the window "

@@ -4,7 +4,7 @@ burst and under a steady load of edits.
     DATABASE_URL=postgres://postgres@127.0.0.1:54329/postgres REDIS_URL=redis://127.0.0.1:63799/12 \\
     ELASTICSEARCH_URL=http://127.0.0.1:9200 \\
         .venv/bin/python -m tests.benchmarks.outbox [--sizes 2000] [--repeat 5] [--burst 200] \\
-        [--rate 20] [--seconds 30] [--output BENCHMARKS.md]
+        [--stream 50] [--rate 20] [--seconds 30] [--output BENCHMARKS.md]
 
 For each size, on a fresh copy of the prepared network (tests/benchmarks/
 dataset.py; import it first with `python -m tests.benchmarks.dataset --size N`):
@@ -26,10 +26,11 @@ Measured:
    (as an import writes them), committed at once; the time from the commit
    until the outbox is empty (the engine acknowledged every row) and until
    every edit is searchable. Updates per second = edits / the latter.
-2. burst of separate commits, `--repeat` times: the same number of edits,
-   each committed on its own by one writer as fast as it can (each queues a
-   drain); the writer's rate, the updates per second from the first commit
-   until all are searchable, and the tail after the last commit.
+2. burst of separate commits, `--repeat` times: `--stream` edits, each
+   committed on its own by one writer as fast as it can (each queues a
+   drain); the writer's rate (which sets the pace: one writer edits far
+   slower than the drain applies), the updates per second from the first
+   commit until all are searchable, and the tail after the last commit.
 3. steady: `--rate` edits a second for `--seconds`, each committed on its own;
    per edit the lag from its commit to searchable: p50, p95 and max; and the
    largest outbox backlog seen (sampled every 100 ms).
@@ -103,7 +104,9 @@ def _parse(argv):
     parser.add_argument("--sizes", default="2000")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--repeat", type=int, default=5, help="runs of each burst (default 5); medians reported")
-    parser.add_argument("--burst", type=int, default=200, help="edits per burst (default 200)")
+    parser.add_argument("--burst", type=int, default=200, help="edits per burst in one commit (default 200)")
+    parser.add_argument("--stream", type=int, default=50,
+                        help="edits per burst of separate commits (default 50: the writer sets its pace)")
     parser.add_argument("--rate", type=float, default=20.0, help="edits per second of the steady load (default 20)")
     parser.add_argument("--seconds", type=float, default=30.0, help="length of the steady load (default 30)")
     parser.add_argument("--output", default="BENCHMARKS.md")
@@ -133,7 +136,8 @@ def _run_size(args, size, scratch):
         stack.start_worker("indexing", env)
         child = subprocess.Popen(
             [sys.executable, "-m", "tests.benchmarks.outbox", "--worker", "--size", str(size),
-             "--repeat", str(args.repeat), "--burst", str(args.burst), "--rate", str(args.rate),
+             "--repeat", str(args.repeat), "--burst", str(args.burst), "--stream", str(args.stream),
+             "--rate", str(args.rate),
              "--seconds", str(args.seconds), "--result", str(result_file)],
             cwd=ROOT, env=env)
         while child.poll() is None:
@@ -367,12 +371,12 @@ def _measure(args, result):
         # 2. A burst of separate commits, one writer as fast as it can.
         result["separate_commits"] = []
         for run in range(args.repeat):
-            indices = [edit(next_firm()) for _ in range(args.burst)]
+            indices = [edit(next_firm()) for _ in range(args.stream)]
             wait_searchable(indices, "burst of separate commits")
             commits, seen = at(indices, W.COMMITTED), at(indices, W.SEARCHABLE)
             first_commit = min(commits)
             result["separate_commits"].append({
-                "writer_per_s": (args.burst - 1) / (max(commits) - first_commit),
+                "writer_per_s": (args.stream - 1) / (max(commits) - first_commit),
                 "searchable_s": max(seen) - first_commit,
                 "tail_s": max(seen) - max(commits),
             })
@@ -492,7 +496,7 @@ def report(args, argv, results, started, load_average=""):
         one, separate, steady = result["one_commit"], result["separate_commits"], result["steady"]
         burst_rates = [args.burst / run["searchable_s"] for run in one]
         drain_rates = [args.burst / run["drained_s"] for run in one]
-        separate_rates = [args.burst / run["searchable_s"] for run in separate]
+        separate_rates = [args.stream / run["searchable_s"] for run in separate]
         writer_rates = [run["writer_per_s"] for run in separate]
         tails = [run["tail_s"] for run in separate]
         check, drift = result["search_check"], result["drift"]
@@ -515,7 +519,8 @@ def report(args, argv, results, started, load_average=""):
             f"| the same → all indexed (realtime GET) / first searchable "
             f"| {spread([r['indexed_s'] for r in one])} s / "
             f"{spread([r['first_searchable_s'] for r in one])} s | – |",
-            f"| burst: {args.burst} edits each committed on its own by one writer ({spread(writer_rates, 0)} edits/s) "
+            f"| burst: {args.stream} edits each committed on its own by one writer "
+            f"({spread(writer_rates, 0)} edits/s) "
             f"→ all searchable | {spread([r['searchable_s'] for r in separate])} s after the first commit: "
             f"{statistics.median(separate_rates):.0f} updates/s (the writer's pace) | – |",
             f"| the same: last commit → all searchable | {spread(tails)} s "
