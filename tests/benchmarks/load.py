@@ -377,7 +377,10 @@ class Load:
         ok = response.status_code in expect
         note = "" if ok else f"{response.status_code} {method} {path}: {response.text[:200]!r}"
         if ok and note_on is not None:
-            problem = note_on(response)
+            try:
+                problem = note_on(response)
+            except ValueError as error:  # not the JSON it should be
+                problem = f"unreadable answer: {error}"
             if problem:
                 ok, note = False, f"{response.status_code} {method} {path}: {problem}"
         self._record(kind, category, started, ok, note, request_id)
@@ -1034,6 +1037,12 @@ def report(args, argv, results, started, load_average=""):
             lines.append(f"| {row['kind']} | {row['count']} | {row['errors']}{' ✗' if row['errors'] else ''} "
                          f"| {row['p50_ms']:.0f} | {row['p95_ms']:.0f} | {row['max_ms']:.0f} "
                          f"| {_ms(row['server_p50_ms'])} / {_ms(row['server_p95_ms'])} | {verdict} |")
+        sent = Counter()
+        for row in load["kinds"]:
+            for action in ("edit profile", "edit posted", "approve introduction", "dismiss introduction",
+                           "accept introduction", "decline introduction"):
+                if row["kind"].endswith(action):
+                    sent["edits" if action.startswith("edit") else "introductions"] += row["count"]
         edits_ok = (edits["last_in_database"] == edits["firms"] == edits["last_in_engine"]
                     and edits["events"] == edits["acknowledged"] and verify["outbox_left"] == 0
                     and not edits["revisions"])
@@ -1043,12 +1052,14 @@ def report(args, argv, results, started, load_average=""):
             "",
             "Nothing lost:",
             "",
-            f"- edits: {edits['acknowledged']} acknowledged on {edits['firms']} firms; the last one of each firm "
+            f"- edits: {sent['edits']} sent, {edits['acknowledged']} acknowledged, on {edits['firms']} firms; "
+            f"the last one of each firm "
             f"in the database {edits['last_in_database']}/{edits['firms']}, in the engine {edits['last_in_engine']}/"
             f"{edits['firms']} (outbox empty {verify['outbox_drained_s']:.1f} s after the load, "
-            f"{verify['outbox_left']} rows left); \"edited\" events {edits['events']}; changes waiting for review "
-            f"{edits['revisions']} {mark(edits_ok)}",
-            f"- introductions: {intro['acknowledged']} acknowledged actions "
+            f"{verify['outbox_left']} rows left); \"edited\" events {edits['events']} (firms with fewer than "
+            f"acknowledged: {edits['firms_with_fewer_events']}, with more: {edits['firms_with_more_events']}); "
+            f"changes waiting for review {edits['revisions']} {mark(edits_ok)}",
+            f"- introductions: {sent['introductions']} actions sent, {intro['acknowledged']} acknowledged "
             f"({_counts({**load['acknowledged']['decisions'], **load['acknowledged']['answers']})}), "
             f"{intro['recorded']} recorded as events, {intro['missing_count']} missing, "
             f"{intro['status_mismatch_count']} with a status that does not follow, "
