@@ -433,10 +433,12 @@ class Load:
         done = threading.Event()
         reporter = threading.Thread(target=self._progress, args=(done,), daemon=True)
         reporter.start()
-        for thread in threads:
-            thread.join(timeout=self.args.seconds + REQUEST_TIMEOUT_S * 3)
+        try:
+            for thread in threads:
+                thread.join(timeout=self.args.seconds + REQUEST_TIMEOUT_S * 3)
+        finally:
+            done.set()
         self.finished = time.monotonic()
-        done.set()
         stuck = [thread.name for thread in threads if thread.is_alive()]
         if stuck:
             raise RuntimeError(f"{len(stuck)} people never finished: {', '.join(stuck[:5])}")
