@@ -30,6 +30,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
+from . import dataset
 from .run import ROOT, _log, machine
 
 HISTORY = Path(__file__).with_name("history.md")
@@ -40,14 +41,14 @@ def sections(args, sizes):
     every = ",".join(map(str, sizes))
     matching = f"{smallest},{smallest * 5}"
     repeat = ["--repeat", str(args.repeat)]
-    return [
+    return [(name, [*command, "--seed", str(args.seed)]) for name, command in [
         ("rebuild throughput", ["tests.benchmarks.indexing", "--sizes", every, *repeat]),
         ("search and page latency", ["tests.benchmarks.latency", "--sizes", every, *repeat]),
-        ("outbox drain", ["tests.benchmarks.outbox", "--sizes", str(smallest)]),
+        ("outbox drain", ["tests.benchmarks.outbox", "--sizes", str(smallest), *repeat]),
         ("matching", ["tests.benchmarks.run", "--sizes", matching, "--backends", "database,elasticsearch",
                       "--tracemalloc", "off", "--oracle-max", str(smallest)]),
         ("load", ["tests.benchmarks.load", "--sizes", str(smallest), "--users", "50", "--seconds", "60"]),
-    ]
+    ]]
 
 
 HEADER = """# Benchmarks
@@ -68,6 +69,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m tests.benchmarks.suite", description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--output", default="BENCHMARKS.md")
     parser.add_argument("--only", help="section names to run, comma-separated (default: all)")
     args = parser.parse_args(argv)
@@ -78,6 +80,9 @@ def main(argv=None):
     draft.write_text(HEADER.format(started=started, sizes=", ".join(f"{size:,}" for size in sizes),
                                    default_sizes="10,000 and 100,000", **machine()), encoding="utf-8")
     wanted = {name.strip() for name in args.only.split(",")} if args.only else None
+    # Every network the sections read, imported (or found current) before any of them runs.
+    for size in sorted(set(sizes) | {min(sizes) * 5}):
+        dataset.prepare(size, args.seed)
     failed = []
     for name, command in sections(args, sizes):
         if wanted and name not in wanted:
