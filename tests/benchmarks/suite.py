@@ -14,7 +14,8 @@ the old figures in place. Sections:
 3. outbox drain (tests/benchmarks/outbox.py) at the smallest size;
 4. matching (tests/benchmarks/run.py) at the smallest size and five times it,
    on both backends, with the all-pairs oracle at the smallest;
-6. load: 50 users for 60 s (tests/benchmarks/load.py) at the smallest size.
+6. load: 50 users for 60 s, each pausing 5 s on average between actions as a
+   person reading a page would (tests/benchmarks/load.py), at the smallest size.
 
 The networks are imported once per size and seed and reused while their
 inputs are unchanged (tests/benchmarks/dataset.py); the first run at 100,000
@@ -47,7 +48,8 @@ def sections(args, sizes):
         ("outbox drain", ["tests.benchmarks.outbox", "--sizes", str(smallest), *repeat]),
         ("matching", ["tests.benchmarks.run", "--sizes", matching, "--backends", "database,elasticsearch",
                       "--tracemalloc", "off", "--oracle-max", str(smallest)]),
-        ("load", ["tests.benchmarks.load", "--sizes", str(smallest), "--users", "50", "--seconds", "60"]),
+        ("load", ["tests.benchmarks.load", "--sizes", str(smallest), "--users", "50", "--seconds", "60",
+                  "--think", "5"]),
     ]]
 
 
