@@ -75,7 +75,7 @@ def update_business(*, actor, business, data):
     volunteer may not move a firm to a city they do not look after.
     """
     viewer = selectors.viewer_for(actor)
-    _require_manager_or_moderator(actor, business)
+    _require_manager_or_moderator(viewer, business)
     with transaction.atomic():
         business = _lock(business)
         if business.status == Status.ARCHIVED:
@@ -99,7 +99,7 @@ def publish_business_changes(*, actor, business, note=""):
     """A moderator accepts the changes waiting on a published profile: they
     go live the way any edit does (terms, search index, history)."""
     viewer = selectors.viewer_for(actor)
-    _require_moderator(actor, business)
+    _require_moderator(viewer, business)
     with transaction.atomic():
         business = _lock(business)
         if business.status == Status.ARCHIVED:
@@ -123,7 +123,7 @@ def publish_business_changes(*, actor, business, note=""):
 def reject_business_changes(*, actor, business, reason):
     """A moderator turns down the changes waiting on a published profile,
     which stays as it is; the firm reads the reason in its history."""
-    _require_moderator(actor, business)
+    _require_moderator(selectors.viewer_for(actor), business)
     _require_reason(reason)
     with transaction.atomic():
         business = _lock(business)
@@ -170,7 +170,7 @@ def submit_business(*, actor, business):
 
 
 def publish_business(*, actor, business, note="", verify=False):
-    _require_moderator(actor, business)
+    _require_moderator(selectors.viewer_for(actor), business)
     with transaction.atomic():
         business = _lock(business)
         _require_status(business, {Status.DRAFT, Status.PENDING_REVIEW, Status.SUSPENDED}, "publish")
@@ -185,7 +185,7 @@ def publish_business(*, actor, business, note="", verify=False):
 
 
 def reject_business(*, actor, business, reason):
-    _require_moderator(actor, business)
+    _require_moderator(selectors.viewer_for(actor), business)
     _require_reason(reason)
     with transaction.atomic():
         business = _lock(business)
@@ -195,7 +195,7 @@ def reject_business(*, actor, business, reason):
 
 
 def suspend_business(*, actor, business, reason):
-    _require_moderator(actor, business)
+    _require_moderator(selectors.viewer_for(actor), business)
     _require_reason(reason)
     with transaction.atomic():
         business = _lock(business)
@@ -208,7 +208,7 @@ def suspend_business(*, actor, business, reason):
 
 def archive_business(*, actor, business, note=""):
     """The firm leaves the network (or staff retire the profile); kept for history."""
-    _require_manager_or_moderator(actor, business)
+    _require_manager_or_moderator(selectors.viewer_for(actor), business)
     with transaction.atomic():
         business = _lock(business)
         _require_status(
@@ -225,7 +225,7 @@ def confirm_business(*, actor, business):
     A lapsed profile comes back to the listings the moment it is confirmed.
     Staff may confirm on the firm's behalf (after a phone call, say).
     """
-    _require_manager_or_moderator(actor, business)
+    _require_manager_or_moderator(selectors.viewer_for(actor), business)
     with transaction.atomic():
         business = _lock(business)
         _require_status(business, {Status.PUBLISHED}, "confirm")
@@ -237,7 +237,7 @@ def confirm_business(*, actor, business):
 
 def verify_business(*, actor, business, note=""):
     """Staff checked the firm is real (registration, website, a call)."""
-    _require_moderator(actor, business)
+    _require_moderator(selectors.viewer_for(actor), business)
     with transaction.atomic():
         business = _lock(business)
         if business.status == Status.ARCHIVED:
@@ -389,7 +389,7 @@ def _suggest_codes(business):
 def confirm_suggested_codes(*, actor, business, offers=True, seeks=True):
     """The firm takes the codes read from its words as its own. This is an
     ordinary edit of its codes, moderated like any other."""
-    _require_manager_or_moderator(actor, business)
+    _require_manager_or_moderator(selectors.viewer_for(actor), business)
     data = {}
     if offers and business.suggested_offers_hs and not business.offers_hs:
         data["offers_hs"] = list(business.suggested_offers_hs)
@@ -489,14 +489,13 @@ def _require_manager(actor, business):
         raise PermissionDenied(_("Only the firm's owner or members may do this."))
 
 
-def _require_manager_or_moderator(actor, business):
-    viewer = selectors.viewer_for(actor)
+def _require_manager_or_moderator(viewer, business):
     if not (viewer.can_manage(business) or viewer.can_moderate(business)):
         raise PermissionDenied(_("Only the firm's own people and staff may do this."))
 
 
-def _require_moderator(actor, business):
-    if not selectors.viewer_for(actor).can_moderate(business):
+def _require_moderator(viewer, business):
+    if not viewer.can_moderate(business):
         raise PermissionDenied(_("Only staff, or a volunteer for this city, may moderate this profile."))
 
 
@@ -688,7 +687,7 @@ def dismiss_flag(*, actor, flag, note=""):
     report). A dismissed duplicate pair is not flagged again."""
     with transaction.atomic():
         flag = ProfileFlag.objects.select_for_update().select_related("business").get(pk=flag.pk)
-        _require_moderator(actor, flag.business)
+        _require_moderator(selectors.viewer_for(actor), flag.business)
         if flag.status != ProfileFlag.Status.OPEN:
             raise InvalidTransition(_("This flag is already resolved."))
         flag.status = ProfileFlag.Status.DISMISSED
