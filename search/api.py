@@ -99,7 +99,7 @@ class SearchView(APIView):
             "facets": result.facets,
             "took_ms": result.took_ms,
             "backend": result.backend,
-        })
+        }, headers={"Server-Timing": result.server_timing()})
 
 
 class SuggestView(APIView):

@@ -120,6 +120,19 @@ class SearchResult:
     facets: dict
     took_ms: int
     backend: str
+    # The engine's own time for the search it ran (Elasticsearch's `took`);
+    # None when the database answered.
+    engine_ms: int | None = None
+
+    def server_timing(self):
+        """The search's time, and the engine's where one answered, as a
+        Server-Timing header value (`search;dur=41;desc="elasticsearch",
+        engine;dur=12`): the time spent here is the difference, which is what an
+        operator (or a load test) needs to tell a slow engine from slow Python."""
+        timings = [f'search;dur={self.took_ms};desc="{self.backend}"']
+        if self.engine_ms is not None:
+            timings.append(f"engine;dur={self.engine_ms}")
+        return ", ".join(timings)
 
 
 @dataclass

@@ -166,6 +166,7 @@ class ElasticsearchBackend(BaseSearchBackend):
             facets=facets,
             took_ms=int((time.monotonic() - started) * 1000),
             backend=self.name,
+            engine_ms=response.took,
         )
 
     def _match(self, parsed, side):
