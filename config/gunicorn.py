@@ -4,7 +4,9 @@ Every value can be set from the environment, so one image serves a small
 server and a large one.
 """
 
+import gc
 import os
+import time
 
 from config.json_logs import JsonFormatter
 
@@ -30,3 +32,18 @@ logconfig_dict = {
     "handlers": {"console": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": "json"}},
     "loggers": {"gunicorn.error": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }
+
+
+def when_ready(server):
+    """Load the reference data every search reads once, here in the master,
+    before the workers are forked: otherwise each worker reads it on its first
+    search, seconds on that visitor's clock (and again after every restart
+    max_requests brings). Frozen, so the collector leaves those objects alone
+    and their pages stay shared with the workers."""
+    if server.cfg.preload_app:
+        from search.selectors import load_reference_data
+
+        started = time.monotonic()
+        load_reference_data()
+        gc.freeze()
+        server.log.info("Reference data loaded in %.1f s, before forking the workers", time.monotonic() - started)
