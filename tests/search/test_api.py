@@ -99,3 +99,23 @@ def test_the_directory_page_and_its_htmx_partial_carry_the_same_timings(client, 
         assert response.status_code == 200
         assert set(_timings(response["Server-Timing"])) == (
             {"search", "engine"} if backend.name == "elasticsearch" else {"search"})
+
+
+@pytest.mark.parametrize("q", ["", "brake pads", "브레이크", "coffee"])
+def test_each_hit_is_written_as_its_serializer_describes_it(backend, indexed, q):
+    from directory.models import Business
+    from search import selectors
+    from search.api import SearchHitSerializer, hit_data
+    from search.query import SearchQuery
+
+    # Fields the network leaves empty, filled on some firms.
+    Business.objects.filter(name__in=["Hanbit Brake Works", "Frenos Baeza"]).update(
+        founded_year=1987, employees="50-249", website="https://frenos.example", address="Av. Tecnológico 1",
+        certifications=["ISO 9001", "IATF 16949"])
+    result = selectors.search(SearchQuery(text=q, page_size=50))
+    assert result.hits
+    for hit in result.hits:
+        business = hit.business
+        business.highlights, business.reasons, business.score = hit.highlights, hit.reasons, hit.score
+        described = SearchHitSerializer(business, context={"viewer": None}).data
+        assert list(hit_data(hit).items()) == list(described.items())  # the same keys, in the same order
