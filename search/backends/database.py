@@ -151,23 +151,35 @@ class DatabaseBackend(BaseSearchBackend):
         """The parsed query with each word no profile uses widened by the
         nearest words profiles do use ("cofee" also looks for "coffee")."""
         groups = list(parsed.groups)
-        for word in analysis.words(text or ""):
-            if not spelling.allowed_edits(word) or glossary.is_substring_script(word):
+        words = [word for word in analysis.words(text or "")
+                 if spelling.allowed_edits(word) and not glossary.is_substring_script(word)]
+        # Asked about all at once (which are used, and the neighbours of those
+        # that are not), rather than in two or three statements per word.
+        asked = list(dict.fromkeys(word for word in words if _group(word) in groups))
+        used = set(SearchWord.objects.filter(word__in=asked).values_list("word", flat=True)) if asked else set()
+        candidates = self._candidates([word for word in asked if word not in used])
+        for word in words:
+            group = _group(word)
+            if group not in groups:
                 continue
-            group = sorted({word, analysis.stem(word, "en"), analysis.stem(word, "es")})
-            if group not in groups or SearchWord.objects.filter(word=word).exists():
+            # A word asked about above, or (after another word widened the
+            # groups) one that was not, which is then asked about alone.
+            if word in used or (word not in asked and SearchWord.objects.filter(word=word).exists()):
                 continue
-            near = spelling.nearest(word, self._candidates(word))
+            near = spelling.nearest(word, candidates[word] if word in candidates else self._candidates([word])[word])
             if near:
                 alternatives = {t for w in near for t in (w, analysis.stem(w, "en"), analysis.stem(w, "es"))}
                 groups[groups.index(group)] = sorted(set(group) | alternatives)
         return replace(parsed, groups=groups)
 
-    def _candidates(self, word):
-        """Vocabulary words that may be within the allowed edits of `word`:
-        by trigram similarity on PostgreSQL (pg_trgm's index), by first letter
-        and length on SQLite."""
-        limit = spelling.allowed_edits(word)
+    def _candidates(self, words):
+        """{word: vocabulary words that may be within its allowed edits}, in
+        one query for all the words: by trigram similarity on PostgreSQL
+        (pg_trgm's index, the 50 most similar), by first letter and length on
+        SQLite."""
+        found = {word: [] for word in words}
+        if not words:
+            return found
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 # One edit in a short word leaves few trigrams in common; the
@@ -175,16 +187,30 @@ class DatabaseBackend(BaseSearchBackend):
                 cursor.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, false)",
                                [str(TRIGRAM_THRESHOLD)])
                 cursor.execute(
-                    "SELECT word FROM search_searchword WHERE word %% %s ORDER BY similarity(word, %s) DESC LIMIT 50",
-                    [word, word],
+                    "SELECT typed.word, near.word FROM unnest(%s::text[]) AS typed (word) CROSS JOIN LATERAL ("
+                    "SELECT word FROM search_searchword WHERE word %% typed.word "
+                    "ORDER BY similarity(word, typed.word) DESC LIMIT 50) AS near",
+                    [list(found)],
                 )
-                return [row[0] for row in cursor.fetchall()]
-        return list(
-            SearchWord.objects.filter(word__gte=word[0], word__lt=chr(ord(word[0]) + 1))
-            .annotate(length=Length("word"))
-            .filter(length__gte=len(word) - limit, length__lte=len(word) + limit)
-            .values_list("word", flat=True)
-        )
+                for word, candidate in cursor.fetchall():
+                    found[word].append(candidate)
+            return found
+
+        def near(word):
+            limit = spelling.allowed_edits(word)
+            return Q(word__gte=word[0], word__lt=chr(ord(word[0]) + 1),
+                     length__gte=len(word) - limit, length__lte=len(word) + limit)
+
+        either = Q()
+        for word in found:
+            either |= near(word)
+        rows = SearchWord.objects.annotate(length=Length("word")).filter(either).values_list("word", "length")
+        for candidate, length in rows:
+            for word in found:
+                limit = spelling.allowed_edits(word)
+                if word[0] <= candidate < chr(ord(word[0]) + 1) and len(word) - limit <= length <= len(word) + limit:
+                    found[word].append(candidate)
+        return found
 
     # --- matching ---------------------------------------------------------------
 
@@ -288,6 +314,11 @@ class DatabaseBackend(BaseSearchBackend):
             "outbox": OutboxEntry.objects.count(),
             "oldest_outbox_entry": oldest,
         }
+
+
+def _group(word):
+    """The query group a word gives (search.analysis.query_groups)."""
+    return sorted({word, analysis.stem(word, "en"), analysis.stem(word, "es")})
 
 
 def _shuffled_for(seed):
