@@ -4,7 +4,9 @@ Every value can be set from the environment, so one image serves a small
 server and a large one.
 """
 
+import gc
 import os
+import time
 
 from config.json_logs import JsonFormatter
 
@@ -24,22 +26,6 @@ max_requests_jitter = max_requests // 10
 preload_app = True
 
 
-def when_ready(server):
-    """In the master, once the application is loaded and before the first
-    fork: read what every worker would otherwise read on its first request
-    (the glossary and taxonomies, several seconds; the URLconf), so workers
-    share it and a new worker, after a restart too, answers at full speed."""
-    from django.urls import get_resolver
-
-    from directory import glossary, taxonomy
-
-    glossary.glossary()
-    taxonomy.hs()
-    taxonomy.naics()
-    get_resolver().url_patterns  # noqa: B018 (imports every view module)
-    server.log.info("glossary, taxonomies and URLs loaded before the fork")
-
-
 # The application logs each request itself (config.request_log), with its id.
 accesslog = None
 logconfig_dict = {
@@ -49,3 +35,21 @@ logconfig_dict = {
     "handlers": {"console": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": "json"}},
     "loggers": {"gunicorn.error": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }
+
+
+def when_ready(server):
+    """Load the reference data every search reads once, here in the master,
+    before the workers are forked: otherwise each worker reads it on its first
+    search, seconds on that visitor's clock (and again after every restart
+    max_requests brings). Frozen, so the collector leaves those objects alone
+    and their pages stay shared with the workers."""
+    if server.cfg.preload_app:
+        from django.urls import get_resolver
+
+        from search.selectors import load_reference_data
+
+        started = time.monotonic()
+        load_reference_data()
+        get_resolver().url_patterns  # noqa: B018 (imports every view module once, too)
+        gc.freeze()
+        server.log.info("Reference data loaded in %.1f s, before forking the workers", time.monotonic() - started)

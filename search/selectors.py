@@ -47,6 +47,20 @@ def search(query):
     return _ask("search", query)
 
 
+def load_reference_data():
+    """Read now what searches consult and a process otherwise reads on its
+    first search: the glossary (seconds of work, about 150 MB), the HS and
+    NAICS taxonomies, the typo vocabulary and the accent-folding table.
+    gunicorn calls this in its master before forking the workers
+    (config/gunicorn.py), so each starts with them, in memory the workers
+    share, rather than making its first visitors wait."""
+    glossary.glossary()
+    taxonomy.hs()
+    taxonomy.naics()
+    search_query.glossary_vocabulary()
+    analysis.fold("é")
+
+
 def complementary(business, k=20):
     """(business id, score) pairs of published partners meeting this firm's
     needs or needing its offers, best first; matching builds on this."""

@@ -24,20 +24,31 @@ def allowed_edits(word):
 
 
 def distance(a, b, limit):
-    """The Damerau-Levenshtein (optimal string alignment) distance of a and b,
-    or limit + 1 as soon as it is certain to exceed the limit."""
+    """The Damerau-Levenshtein (optimal string alignment) distance of a and b
+    when it is within the limit, else limit + 1.
+
+    Only the cells within `limit` of the diagonal are computed: any other is at
+    least its distance from the diagonal, so it can lead to nothing within the
+    limit, and neither can a value above it (both are kept as limit + 1). A
+    search compares a word with thousands of candidates; this is most of it."""
     if abs(len(a) - len(b)) > limit:
         return limit + 1
-    previous2, previous = None, list(range(len(b) + 1))
+    above = limit + 1
+    previous2, previous = None, [j if j <= limit else above for j in range(len(b) + 1)]
     for i in range(1, len(a) + 1):
-        current = [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
-            cost = 0 if a[i - 1] == b[j - 1] else 1
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                current[j] = min(current[j], previous2[j - 2] + 1)
+        current = [above] * (len(b) + 1)
+        if i <= limit:
+            current[0] = i
+        low, high = max(1, i - limit), min(len(b), i + limit)
+        here = a[i - 1]
+        for j in range(low, high + 1):
+            value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (here != b[j - 1]))
+            if i > 1 and j > 1 and here == b[j - 2] and a[i - 2] == b[j - 1] and previous2[j - 2] + 1 < value:
+                value = previous2[j - 2] + 1
+            if value <= limit:
+                current[j] = value
         if min(current) > limit:
-            return limit + 1
+            return above
         previous2, previous = previous, current
     return previous[-1]
 
@@ -50,9 +61,14 @@ def nearest(word, candidates, *, limit=None, keep=5, same_start=True):
     limit = allowed_edits(word) if limit is None else limit
     if not limit:
         return []
+    # An edit changes at most two of the characters one word has and the other
+    # lacks (a transposition none), so a candidate with more such characters
+    # than twice the limit is too far, found without computing its distance.
+    letters = set(word)
     scored = sorted(
         (d, candidate) for candidate in candidates
         if candidate != word and (not same_start or candidate[:1] == word[:1])
+        and len(letters.symmetric_difference(candidate)) <= 2 * limit
         and (d := distance(word, candidate, limit)) <= limit
     )
     if not scored:

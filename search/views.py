@@ -75,7 +75,9 @@ def directory(request):
         if query.page * query.page_size < result.total else None,
     }
     template = "search/_results.html" if request.htmx else "search/directory.html"
-    return render(request, template, context)
+    response = render(request, template, context)
+    response["Server-Timing"] = result.server_timing()
+    return response
 
 
 def _facet(name, values, current):

@@ -11,13 +11,11 @@ import time
 from dataclasses import replace
 
 from django.db import connection
-from django.db.models import Case, CharField, Count, F, Q, Sum, Value, When
-from django.db.models.functions import Mod
-from django.db.models.expressions import RawSQL
-from django.db.models.functions import Length
+from django.db.models import F, Q, Sum, Value
+from django.db.models.functions import Length, Mod
 
 from directory import glossary
-from directory.models import Business, BusinessTerm
+from directory.models import Business, BusinessTerm, City
 from directory.taxonomy import NAICS
 
 from .. import analysis, spelling
@@ -34,6 +32,7 @@ FTS_COLUMNS = {"name": "name", "offers": "offers", "body": "body", "seeks": "see
 TRIGRAM_THRESHOLD = 0.2
 TERMS = BusinessTerm._meta.db_table
 BUSINESSES = Business._meta.db_table
+CITIES = City._meta.db_table
 
 
 class DatabaseBackend(BaseSearchBackend):
@@ -52,20 +51,99 @@ class DatabaseBackend(BaseSearchBackend):
             filtered = filtered.exclude(city__slug__in=query.exclude_city)
         if query.ids:
             filtered = filtered.filter(pk__in=query.ids)
-        if parsed.is_empty:
-            matching = filtered
-            ids = filtered.order_by("name", "pk").values_list("pk", flat=True)[query.offset:query.offset + query.page_size]
-            page = [(pk, 0.0) for pk in ids]
-        else:
-            matching = filtered.filter(self._matches(parsed, query.side))
-            page = self._scored_page(filtered, parsed, query.side, offset=query.offset, limit=query.page_size)
+        page, total, facets = self._page_count_and_facets(
+            filtered, parsed, query.side, offset=query.offset, limit=query.page_size, with_facets=query.with_facets)
         return search_query.SearchResult(
             hits=search_query.finish_hits(page, parsed),
-            total=matching.count(),
-            facets=self.facets(matching) if query.with_facets else {},
+            total=total,
+            facets=facets,
             took_ms=int((time.monotonic() - started) * 1000),
             backend=self.name,
         )
+
+    def _page_count_and_facets(self, filtered, parsed, side, *, offset, limit, with_facets):
+        """One page of (business id, score), best first (for no words: by
+        name), the number of businesses found and the facet counts, in one
+        statement. The businesses found are worked out once, in a
+        materialized CTE, and the page, the count and every facet read them
+        there: as separate queries each ran the full-text search again (six
+        times a request, most of its time on a large directory)."""
+        filtered_sql, filtered_params = filtered.values("pk").query.sql_with_params()
+        if parsed.is_empty:
+            # No words: every filtered business, by name.
+            ctes = [(f"matching (id) AS MATERIALIZED ({filtered_sql})", filtered_params),
+                    (f"page AS (SELECT id, name FROM {BUSINESSES} WHERE id IN (SELECT id FROM matching) "  # nosec B608: table names and placeholders only; values are parameters
+                     "ORDER BY name, id LIMIT %s OFFSET %s)", [limit, offset])]
+            order = "name, id"
+        else:
+            union, matched_params = self._matched_union(parsed, side)
+            weight = search_query.TEXT_WEIGHT
+            ctes = [(f"matched (id, tier, relevance, bonus) AS MATERIALIZED ({union})", matched_params),
+                    (f"matching (id) AS MATERIALIZED (SELECT DISTINCT id FROM matched WHERE id IN ({filtered_sql}))",  # nosec B608: built from this module's SQL and Django's; values are parameters
+                     filtered_params),
+                    # The best tier reached, plus scaled text relevance and the
+                    # bonus for a named code (search/query.py's ranking).
+                    (f"page AS (SELECT id, MAX(tier) + {weight} * MAX(relevance) / (1 + MAX(relevance)) + MAX(bonus) "  # nosec B608: a number of this module's
+                     "AS total FROM matched WHERE id IN (SELECT id FROM matching) GROUP BY id "
+                     "ORDER BY total DESC, id LIMIT %s OFFSET %s)", [limit, offset])]
+            order = "total DESC, id"
+        # The rows of a UNION come in no set order: each of the page's carries its place.
+        parts = [("SELECT 'page' AS part, NULL AS value, NULL AS country, NULL AS relationship, id AS n, "  # nosec B608: one of the two orders above
+                  f"{'total' if not parsed.is_empty else 'NULL'} AS total, "
+                  f"ROW_NUMBER() OVER (ORDER BY {order}) AS position FROM page", []),
+                 ("SELECT 'total', NULL, NULL, NULL, COUNT(*), NULL, NULL FROM matching", [])]
+        if with_facets:
+            parts += self._facet_parts()
+        sql = ("WITH " + ", ".join(cte for cte, _ in ctes) + " "
+               + " UNION ALL ".join(part for part, _ in parts))
+        params = [p for _, cte_params in ctes for p in cte_params] + [p for _, part_params in parts for p in part_params]
+        page, total = [], 0
+        counts = {facet: {} for facet in search_query.FACETS}
+
+        def add(facet, value, n):
+            counts[facet][value] = counts[facet].get(value, 0) + n
+
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            for part, value, country, relationship, n, score, position in cursor.fetchall():
+                if part == "page":
+                    page.append((position, n, score))
+                elif part == "total":
+                    total = n
+                elif part == "city":
+                    # A business has one city, and the city decides country and relationship.
+                    add("city", value, n)
+                    add("country", country, n)
+                    add("relationship", relationship, n)
+                else:
+                    add(part, value, n)
+        page = [(pk, 0.0 if score is None else float(score)) for _, pk, score in sorted(page)]
+        facets = {name: search_query.facet_list(name, counts[name]) for name in search_query.FACETS} if with_facets else {}
+        return page, total, facets
+
+    def _facet_parts(self):
+        """(SQL, params) of the facet rows (facet, value, country, relationship,
+        count) over the businesses of the `matching` CTE, each grouped in SQL."""
+        sectors = " ".join("WHEN value = %s THEN %s" for _ in NAICS.COMBINED_SECTORS)
+        sector_params = [p for code, sector in NAICS.COMBINED_SECTORS.items() for p in (code, sector)]
+        return [
+            (f"SELECT 'city', c.slug, c.country, c.relationship, COUNT(*), NULL, NULL FROM {BUSINESSES} b "  # nosec B608: table names only
+             f"JOIN {CITIES} c ON c.id = b.city_id WHERE b.id IN (SELECT id FROM matching) "
+             "GROUP BY c.slug, c.country, c.relationship", []),
+            # Chapters offered and sought, NAICS sectors (some combined), trade roles.
+            (f"SELECT kind, facet_value, NULL, NULL, COUNT(DISTINCT business_id), NULL, NULL FROM ("  # nosec B608: table names and placeholders only; values are parameters
+             f"SELECT kind, business_id, CASE WHEN kind = 'naics' THEN CASE {sectors} ELSE value END ELSE value END "
+             f"AS facet_value FROM {TERMS} WHERE business_id IN (SELECT id FROM matching) "
+             "AND ((kind IN ('offers', 'seeks', 'naics') AND LENGTH(value) = 2) OR kind = 'trade_role')"
+             ") AS terms GROUP BY kind, facet_value", sector_params),
+            # The language a profile is written in and those its firm speaks,
+            # each business counted once per language.
+            (f"SELECT 'language', value, NULL, NULL, COUNT(*), NULL, NULL FROM ("  # nosec B608: table names only
+             f"SELECT id AS business_id, description_language AS value FROM {BUSINESSES} "
+             "WHERE id IN (SELECT id FROM matching) "
+             f"UNION SELECT business_id, value FROM {TERMS} WHERE kind = 'language' "
+             "AND business_id IN (SELECT id FROM matching)) AS languages GROUP BY value", []),
+        ]
 
     # --- typos ---------------------------------------------------------------------
 
@@ -73,23 +151,35 @@ class DatabaseBackend(BaseSearchBackend):
         """The parsed query with each word no profile uses widened by the
         nearest words profiles do use ("cofee" also looks for "coffee")."""
         groups = list(parsed.groups)
-        for word in analysis.words(text or ""):
-            if not spelling.allowed_edits(word) or glossary.is_substring_script(word):
+        words = [word for word in analysis.words(text or "")
+                 if spelling.allowed_edits(word) and not glossary.is_substring_script(word)]
+        # Asked about all at once (which are used, and the neighbours of those
+        # that are not), rather than in two or three statements per word.
+        asked = list(dict.fromkeys(word for word in words if _group(word) in groups))
+        used = set(SearchWord.objects.filter(word__in=asked).values_list("word", flat=True)) if asked else set()
+        candidates = self._candidates([word for word in asked if word not in used])
+        for word in words:
+            group = _group(word)
+            if group not in groups:
                 continue
-            group = sorted({word, analysis.stem(word, "en"), analysis.stem(word, "es")})
-            if group not in groups or SearchWord.objects.filter(word=word).exists():
+            # A word asked about above, or (after another word widened the
+            # groups) one that was not, which is then asked about alone.
+            if word in used or (word not in asked and SearchWord.objects.filter(word=word).exists()):
                 continue
-            near = spelling.nearest(word, self._candidates(word))
+            near = spelling.nearest(word, candidates[word] if word in candidates else self._candidates([word])[word])
             if near:
                 alternatives = {t for w in near for t in (w, analysis.stem(w, "en"), analysis.stem(w, "es"))}
                 groups[groups.index(group)] = sorted(set(group) | alternatives)
         return replace(parsed, groups=groups)
 
-    def _candidates(self, word):
-        """Vocabulary words that may be within the allowed edits of `word`:
-        by trigram similarity on PostgreSQL (pg_trgm's index), by first letter
-        and length on SQLite."""
-        limit = spelling.allowed_edits(word)
+    def _candidates(self, words):
+        """{word: vocabulary words that may be within its allowed edits}, in
+        one query for all the words: by trigram similarity on PostgreSQL
+        (pg_trgm's index, the 50 most similar), by first letter and length on
+        SQLite."""
+        found = {word: [] for word in words}
+        if not words:
+            return found
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 # One edit in a short word leaves few trigrams in common; the
@@ -97,16 +187,30 @@ class DatabaseBackend(BaseSearchBackend):
                 cursor.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, false)",
                                [str(TRIGRAM_THRESHOLD)])
                 cursor.execute(
-                    "SELECT word FROM search_searchword WHERE word %% %s ORDER BY similarity(word, %s) DESC LIMIT 50",
-                    [word, word],
+                    "SELECT typed.word, near.word FROM unnest(%s::text[]) AS typed (word) CROSS JOIN LATERAL ("
+                    "SELECT word FROM search_searchword WHERE word %% typed.word "
+                    "ORDER BY similarity(word, typed.word) DESC LIMIT 50) AS near",
+                    [list(found)],
                 )
-                return [row[0] for row in cursor.fetchall()]
-        return list(
-            SearchWord.objects.filter(word__gte=word[0], word__lt=chr(ord(word[0]) + 1))
-            .annotate(length=Length("word"))
-            .filter(length__gte=len(word) - limit, length__lte=len(word) + limit)
-            .values_list("word", flat=True)
-        )
+                for word, candidate in cursor.fetchall():
+                    found[word].append(candidate)
+            return found
+
+        def near(word):
+            limit = spelling.allowed_edits(word)
+            return Q(word__gte=word[0], word__lt=chr(ord(word[0]) + 1),
+                     length__gte=len(word) - limit, length__lte=len(word) + limit)
+
+        either = Q()
+        for word in found:
+            either |= near(word)
+        rows = SearchWord.objects.annotate(length=Length("word")).filter(either).values_list("word", "length")
+        for candidate, length in rows:
+            for word in found:
+                limit = spelling.allowed_edits(word)
+                if word[0] <= candidate < chr(ord(word[0]) + 1) and len(word) - limit <= length <= len(word) + limit:
+                    found[word].append(candidate)
+        return found
 
     # --- matching ---------------------------------------------------------------
 
@@ -147,83 +251,17 @@ class DatabaseBackend(BaseSearchBackend):
                 f"FROM {TERMS} WHERE kind IN ({_placeholders(level.kinds)}) AND value IN ({_placeholders(codes)})",
                 [*level.kinds, *codes])
 
-    def _matched(self, parsed, side):
-        """(SQL, params) of a WITH clause naming `matched (id, tier, relevance,
-        bonus)`: one row per business and level of evidence (search/query.py's
-        ranking). Materialized, so each full-text search runs once per
+    def _matched_union(self, parsed, side):
+        """(SQL, params) selecting (id, tier, relevance, bonus): one row per
+        business and level of evidence (search/query.py's ranking), for a
+        materialized CTE `matched`, so each full-text search runs once per
         statement however the planner joins it, and SQLite keeps bm25() in a
         full-text query of its own."""
         text_levels, code_levels = search_query.ranking(side)
         parts = [self._text_sql(parsed, level) for level in text_levels]
         parts += [self._code_sql(parsed, level) for level in code_levels]
         parts = [part for part in parts if part is not None]
-        union = " UNION ALL ".join(sql for sql, _ in parts)
-        return (f"WITH matched (id, tier, relevance, bonus) AS MATERIALIZED ({union}) ",
-                [p for _, params in parts for p in params])
-
-    def _matches(self, parsed, side):
-        """A condition on businesses: their words match the query, or a code it names.
-        One IN (…) rather than several OR-ed, so PostgreSQL can make it a semi-join."""
-        matched, params = self._matched(parsed, side)
-        return Q(pk__in=RawSQL(f"{matched}SELECT id FROM matched", params))  # nosec B611 B608: built from this module's SQL; values are parameters
-
-    def _scored_page(self, filtered, parsed, side, *, offset, limit):
-        """One page of (business id, score) among the filtered businesses, best
-        first: the best tier reached, plus scaled text relevance and the bonus
-        for a named code (search/query.py's ranking)."""
-        matched, params = self._matched(parsed, side)
-        filtered_sql, filtered_params = filtered.values("pk").query.sql_with_params()
-        weight = search_query.TEXT_WEIGHT
-        sql = (f"{matched}SELECT id, MAX(tier) + {weight} * MAX(relevance) / (1 + MAX(relevance)) + MAX(bonus) AS total "  # nosec B608: table names, numbers and placeholders only; values are parameters
-               f"FROM matched WHERE id IN ({filtered_sql}) GROUP BY id ORDER BY total DESC, id LIMIT %s OFFSET %s")
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, *filtered_params, limit, offset])
-            return [(pk, float(score)) for pk, score in cursor.fetchall()]
-
-    # --- facets -------------------------------------------------------------------
-
-    def facets(self, matching):
-        """Facet counts over the matching businesses, each grouped in SQL."""
-        counts = {facet: {} for facet in search_query.FACETS}
-        ids = matching.values("pk")
-
-        def add(facet, value, n):
-            counts[facet][value] = counts[facet].get(value, 0) + n
-
-        # A business has one city, and the city decides country and relationship.
-        by_city = matching.values_list("city__slug", "city__country", "city__relationship").annotate(n=Count("pk"))
-        for city, country, relationship, n in by_city:
-            add("city", city, n)
-            add("country", country, n)
-            add("relationship", relationship, n)
-
-        sectors = [When(kind="naics", value=code, then=Value(sector)) for code, sector in NAICS.COMBINED_SECTORS.items()]
-        terms = (
-            BusinessTerm.objects.filter(business__in=ids)
-            .annotate(length=Length("value"))
-            .filter(Q(kind__in=["offers", "seeks", "naics"], length=2) | Q(kind="trade_role"))
-            .annotate(facet_value=Case(*sectors, default=F("value"), output_field=CharField()))
-            .values_list("kind", "facet_value")
-            .annotate(n=Count("business_id", distinct=True))
-            .order_by()
-        )
-        for kind, value, n in terms:
-            add(kind, value, n)
-
-        # The language a profile is written in and those its firm speaks, each
-        # business counted once per language.
-        ids_sql, ids_params = ids.query.sql_with_params()
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT value, COUNT(*) FROM ("  # nosec B608: table names and placeholders only; values are parameters
-                f"SELECT id AS business_id, description_language AS value FROM {BUSINESSES} WHERE id IN ({ids_sql}) "
-                f"UNION SELECT business_id, value FROM {TERMS} WHERE kind = 'language' AND business_id IN ({ids_sql})"
-                f") AS languages GROUP BY value",
-                [*ids_params, *ids_params],
-            )
-            for value, n in cursor.fetchall():
-                add("language", value, n)
-        return {name: search_query.facet_list(name, counts[name]) for name in search_query.FACETS}
+        return " UNION ALL ".join(sql for sql, _ in parts), [p for _, params in parts for p in params]
 
     def suggest(self, text, limit=5):
         """Ids of public businesses each of whose typed words begins a word of the name."""
@@ -276,6 +314,11 @@ class DatabaseBackend(BaseSearchBackend):
             "outbox": OutboxEntry.objects.count(),
             "oldest_outbox_entry": oldest,
         }
+
+
+def _group(word):
+    """The query group a word gives (search.analysis.query_groups)."""
+    return sorted({word, analysis.stem(word, "en"), analysis.stem(word, "es")})
 
 
 def _shuffled_for(seed):

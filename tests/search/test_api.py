@@ -70,3 +70,52 @@ def test_odd_queries_answer_200(api, backend, indexed, q):
 def test_page_size_is_capped_at_200(api, backend, indexed):
     body = api.get("/api/v1/search/", {"page_size": 1000}).json()
     assert body["count"] == 9 and len(body["results"]) == 9
+
+
+def _timings(header):
+    """{name: duration in ms} of a Server-Timing header value."""
+    found = {}
+    for metric in header.split(","):
+        name, *parameters = [part.strip() for part in metric.split(";")]
+        found[name] = next(float(p.split("=", 1)[1]) for p in parameters if p.startswith("dur="))
+    return found
+
+
+def test_the_answer_says_how_long_the_search_took_and_the_engine_within_it(api, backend, indexed):
+    response = api.get("/api/v1/search/", {"q": "brake pads", "country": "KR"})
+    timings = _timings(response["Server-Timing"])
+    assert timings["search"] == response.json()["took_ms"]
+    assert f'desc="{backend.name}"' in response["Server-Timing"]
+    if backend.name == "elasticsearch":
+        # Elasticsearch's own `took` for the search it ran, part of the whole.
+        assert 0 <= timings["engine"] <= timings["search"]
+    else:
+        assert set(timings) == {"search"}
+
+
+def test_the_directory_page_and_its_htmx_partial_carry_the_same_timings(client, backend, indexed):
+    for headers in ({}, {"HX-Request": "true"}):
+        response = client.get("/en/directory/", {"q": "brake pads"}, headers=headers)
+        assert response.status_code == 200
+        assert set(_timings(response["Server-Timing"])) == (
+            {"search", "engine"} if backend.name == "elasticsearch" else {"search"})
+
+
+@pytest.mark.parametrize("q", ["", "brake pads", "브레이크", "coffee"])
+def test_each_hit_is_written_as_its_serializer_describes_it(backend, indexed, q):
+    from directory.models import Business
+    from search import selectors
+    from search.api import SearchHitSerializer, hit_data
+    from search.query import SearchQuery
+
+    # Fields the network leaves empty, filled on some firms.
+    Business.objects.filter(name__in=["Hanbit Brake Works", "Frenos Baeza"]).update(
+        founded_year=1987, employees="50-249", website="https://frenos.example", address="Av. Tecnológico 1",
+        certifications=["ISO 9001", "IATF 16949"])
+    result = selectors.search(SearchQuery(text=q, page_size=50))
+    assert result.hits
+    for hit in result.hits:
+        business = hit.business
+        business.highlights, business.reasons, business.score = hit.highlights, hit.reasons, hit.score
+        described = SearchHitSerializer(business, context={"viewer": None}).data
+        assert list(hit_data(hit).items()) == list(described.items())  # the same keys, in the same order

@@ -66,3 +66,38 @@ def test_a_search_takes_no_more_memory_in_a_directory_ten_times_the_size(tmp_pat
         assert (small_result.total, large_result.total) == (100, 1000)
         assert len(small_result.hits) == len(large_result.hits) == 20
         assert large_peak < small_peak * 1.25, (name, small_peak, large_peak)
+
+
+def test_a_search_sends_as_many_statements_whatever_the_directory_and_the_words(tmp_path):
+    """The page, the count and the facets come in one statement, and the words
+    that may be typos are looked up together: neither the directory's size,
+    nor the hits, nor the number of words adds a statement."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    records = demo_network.generate(count=1000, seed=5)
+    for record in records:
+        record["offers_text"] += " export"
+    backend = DatabaseBackend()
+    queries = [SearchQuery(text="exprot"), SearchQuery(text="exprot cofee tabels bicycels", country="KR"),
+               SearchQuery(text="export"), SearchQuery(text="export coffee", trade_role="exporter")]
+
+    def statements():
+        counts = []
+        for query in queries:
+            backend.search(query)  # warm the caches first
+            with CaptureQueriesContext(connection) as captured:
+                backend.search(query)
+            counts.append(len(captured.captured_queries))
+        return counts
+
+    _import(tmp_path, records[:100])
+    small = statements()
+    _import(tmp_path, records[100:])
+    assert statements() == small
+    typos, known = small[:2], small[2:]
+    assert typos[0] == typos[1] and known[0] == known[1]
+    # One for the words (two more, on PostgreSQL three, for the neighbours of
+    # words nobody used), one for page, count and facets, one for the hits,
+    # one for the cities' names.
+    assert known[0] == 4 and typos[0] - known[0] == (2 if connection.vendor == "postgresql" else 1)

@@ -189,6 +189,25 @@ def test_the_search_index_command(es, network, capsys):
     assert "Drift: 0" in out
 
 
+def test_a_search_before_any_index_exists_creates_it_and_answers_from_the_engine(es, api):
+    assert not es.client.indices.exists_alias(name=es.alias)
+    for path in ("/api/v1/search/", "/api/v1/search/suggest/"):
+        assert api.get(path, {"q": "brake"}).status_code == 200
+    body = api.get("/api/v1/search/", {"q": "brake"}).json()
+    assert body["backend"] == "elasticsearch" and body["count"] == 0  # not the database answering instead
+    assert es.client.indices.exists_alias(name=es.alias)
+
+
+def test_one_client_per_process_and_address(es, settings):
+    from search.backends.elasticsearch import client
+
+    assert client() is client() is es.client
+    live_url, settings.ELASTICSEARCH_URL = settings.ELASTICSEARCH_URL, DEAD_ENGINE
+    assert client() is not es.client
+    settings.ELASTICSEARCH_URL = live_url
+    assert client() is es.client
+
+
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_redis_outage_does_not_fail_profile_edits(settings, network, api):
     """Stop the real Redis: the edit commits, the outbox row waits for beat."""
