@@ -96,6 +96,7 @@ def prepare(size, seed=2026, *, fresh=False):
         _log(f"[dataset {size}] reusing {name} (imported earlier, fingerprint {wanted}); migrating it")
         subprocess.run([sys.executable, "manage.py", "migrate", "--no-input", "-v", "0"], cwd=ROOT, env=env,
                        check=True)
+        _analyze(name)
         return url_for(name)
     _recreate(name)
     _log(f"[dataset {size}] importing the network into {name}")
@@ -106,8 +107,18 @@ def prepare(size, seed=2026, *, fresh=False):
 
     with _admin() as connection:
         connection.execute(sql.SQL("COMMENT ON DATABASE {} IS {}").format(sql.Identifier(name), sql.Literal(wanted)))
+    _analyze(name)
     _log(f"[dataset {size}] imported in {time.monotonic() - started:.0f} s")
     return url_for(name)
+
+
+def _analyze(name):
+    """Planner statistics for the network, so copies (which inherit them)
+    are not planned blind: autovacuum may not have got to a fresh import."""
+    import psycopg
+
+    with psycopg.connect(url_for(name), autocommit=True) as connection:
+        connection.execute("ANALYZE")
 
 
 def copy_of(size, seed=2026, *, suffix="scratch"):
