@@ -61,7 +61,7 @@ machines, ratios much less. Medians of at least five runs, with the spread (min�
 says otherwise. ✓ marks a goal met, ✗ one missed; where a goal is missed the section says what limits it.
 
 To reproduce: `make bench` (sizes {default_sizes}; the first run imports the networks, about half an hour
-at 100,000 firms), or a quicker `make bench BENCH_SIZES=1000,3000`.
+at 100,000 firms), or a quicker `make bench BENCH_SIZES=1000,2000` (about 10 minutes).
 
 Machine: `{uname}`; {nproc} CPUs; {memory}; {python}.
 """
