@@ -74,7 +74,6 @@ import os
 import random
 import re
 import secrets
-import shlex
 import signal
 import socket
 import statistics
@@ -90,7 +89,8 @@ from math import ceil
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-from .run import ROOT, _append, _log, _mask, machine
+from .run import ROOT, _append, _log, machine
+from .stack import command_line
 
 MIX_NETWORK_SIZE = 2000  # the network the query mix is drawn from, whatever the sizes measured
 GOAL_API_OVER_ENGINE = 3.0
@@ -680,15 +680,7 @@ def _mark(ok):
 
 
 def _command(argv):
-    env = [f"{name}={shlex.quote(_mask(os.environ[name]))}"
-           for name in ("DATABASE_URL", "ELASTICSEARCH_URL") if os.environ.get(name)]
-    python = Path(sys.executable)
-    try:
-        python = python.relative_to(ROOT)
-    except ValueError:
-        pass
-    args = sys.argv[1:] if argv is None else argv
-    return " ".join(env + [str(python), "-m", "tests.benchmarks.latency"] + [shlex.quote(a) for a in args])
+    return command_line("tests.benchmarks.latency", argv)
 
 
 def _kind_stats(measured, kind):
