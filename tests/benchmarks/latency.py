@@ -172,11 +172,15 @@ def _one_size(args, size, scratch, mix_file):
                 child.kill()
         # Whatever became of the child: no server, index or copy outlives it.
         _stop_servers(pid_dir)
-        _delete_indices(prefix)
+        deleted = _delete_indices(prefix)
         dataset.drop(url)
     if result_file.exists():
-        return json.loads(result_file.read_text())
-    return {"size": size, "error": f"the child wrote no result (exit status {child.returncode})"}
+        result = json.loads(result_file.read_text())
+    else:
+        result = {"size": size, "error": f"the child wrote no result (exit status {child.returncode})"}
+    if not deleted:
+        result["left_behind"] = f"{prefix}*"
+    return result
 
 
 def _parse(argv):
@@ -381,7 +385,10 @@ def _measure(args, result):
                 servers[backend_name] = measured
         result["load"] = servers
     finally:
-        backend.delete_all()
+        try:
+            backend.delete_all()
+        except Exception as error:  # the engine may be restarting; the parent tries again, the figures stand
+            _log(f"{tag} could not delete the index now ({error}); the parent will try again")
 
 
 def _in_process(probe):
@@ -547,17 +554,25 @@ def _stop_servers(pid_dir):
         path.unlink(missing_ok=True)
 
 
-def _delete_indices(prefix):
-    """Every index of this run's prefix (the child deletes them itself; this is for a child that died)."""
+def _delete_indices(prefix, patience=120):
+    """Delete every index of this run's prefix (the child deletes its own; this
+    is for a child that died or found the engine away), trying again for
+    `patience` seconds while the engine does not answer. True once done."""
     from elasticsearch import Elasticsearch
 
     from django.conf import settings
 
-    try:
-        engine = Elasticsearch(settings.ELASTICSEARCH_URL, request_timeout=30)
-        engine.indices.delete(index=f"{prefix}*", ignore_unavailable=True, allow_no_indices=True)
-    except Exception as error:  # the report must still be written
-        _log(f"could not delete the indices {prefix}*: {error}")
+    engine = Elasticsearch(settings.ELASTICSEARCH_URL, request_timeout=30)
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            engine.indices.delete(index=f"{prefix}*", ignore_unavailable=True, allow_no_indices=True)
+            return True
+        except Exception as error:  # the report must still be written
+            if time.monotonic() > deadline:
+                _log(f"could not delete the indices {prefix}*: {error}")
+                return False
+            time.sleep(5)
 
 
 def _children(pid):
@@ -728,6 +743,9 @@ def report(args, argv, results, mix, started):
     for r in results:
         if "error" in r:
             lines += [f"**{r['size']:,} firms failed:** `{r['error'][:500]}`", ""]
+        if r.get("left_behind"):
+            lines += [f"**{r['size']:,} firms: the Elasticsearch indices `{r['left_behind']}` could not be deleted "
+                      "(the engine did not answer); delete them by hand.**", ""]
     if ok:
         lines.append("Data: " + "; ".join(
             f"{r['size']:,} firms (`{r['database']}`, {r['public']:,} public, index built in "
