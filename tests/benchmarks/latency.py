@@ -41,8 +41,10 @@ For each size, a child process of its own:
 2. in-process, through Django's test client on the same addresses: the SQL
    statements of each of the first --probe searches of the mix
    (CaptureQueriesContext), on both backends and for the page (full and
-   htmx); and, for the database backend, the peak of Python allocations of
-   each of them (tracemalloc, after a pass that warms the caches);
+   htmx), and for the API again with each search's words said twice (a
+   statement per word would show); and, for the database backend, the peak
+   of Python allocations of each of them (tracemalloc, after a pass that
+   warms the caches);
 3. starts gunicorn (config/gunicorn.py, `config.wsgi`) on a free loopback
    port, --workers sync workers, DEBUG off, log level warning, with the search
    throttle lifted (SEARCH_RATE) and no worker recycling (WEB_MAX_REQUESTS=0,
