@@ -11,11 +11,11 @@ field here and a line in each of the two, side by side.
 
 from dataclasses import dataclass, field, fields
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from elasticsearch.dsl import Q as EQ
 
 from directory import selectors
-from directory.models import Business
+from directory.models import Business, BusinessTerm
 
 CODE_FILTERS = ("naics", "offers", "seeks")
 
@@ -48,11 +48,12 @@ def filter_businesses(queryset, *, filters):
         if getattr(filters, kind):
             queryset = selectors.with_term(queryset, kind=kind, prefix=getattr(filters, kind))
     if filters.language:
-        # Written in it, or spoken (a term of its own).
-        spoken = selectors.with_term(Business.objects.all(), kind="language", prefix=filters.language)
-        queryset = queryset.filter(
-            Q(description_language__istartswith=filters.language) | Q(pk__in=spoken.values("pk"))
-        )
+        # Written in it, or spoken (a term of its own). A condition on each
+        # business, not the set of every firm speaking it: with a few firms
+        # found by words, the planner then checks those few.
+        spoken = BusinessTerm.objects.filter(kind="language", value__startswith=filters.language)
+        queryset = queryset.filter(Q(description_language__istartswith=filters.language)
+                                   | Q(pk__in=spoken.values("business_id")))
     if filters.verified is not None:
         queryset = queryset.filter(verified_at__isnull=not filters.verified)
     return queryset

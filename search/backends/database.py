@@ -12,6 +12,7 @@ from dataclasses import replace
 
 from django.db import connection
 from django.db.models import F, Q, Sum, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Length, Mod
 
 from directory import glossary
@@ -72,19 +73,23 @@ class DatabaseBackend(BaseSearchBackend):
         if parsed.is_empty:
             # No words: every filtered business, by name.
             ctes = [(f"matching (id) AS MATERIALIZED ({filtered_sql})", filtered_params),
-                    (f"page AS (SELECT id, name FROM {BUSINESSES} WHERE id IN (SELECT id FROM matching) "  # nosec B608: table names and placeholders only; values are parameters
-                     "ORDER BY name, id LIMIT %s OFFSET %s)", [limit, offset])]
+                    (f"page AS (SELECT b.id, b.name FROM matching m JOIN {BUSINESSES} b ON b.id = m.id "  # nosec B608: table names and placeholders only; values are parameters
+                     "ORDER BY b.name, b.id LIMIT %s OFFSET %s)", [limit, offset])]
             order = "name, id"
         else:
             union, matched_params = self._matched_union(parsed, side)
             weight = search_query.TEXT_WEIGHT
+            # The filters as conditions on the businesses found, not as a set
+            # of their own to meet: the planner then checks a few hundred firms
+            # rather than gathering every firm that passes a broad filter.
+            found = filtered.filter(pk__in=RawSQL("SELECT id FROM matched", []))  # nosec B611: a constant
+            found_sql, found_params = found.values("pk").query.sql_with_params()
             ctes = [(f"matched (id, tier, relevance, bonus) AS MATERIALIZED ({union})", matched_params),
-                    (f"matching (id) AS MATERIALIZED (SELECT DISTINCT id FROM matched WHERE id IN ({filtered_sql}))",  # nosec B608: built from this module's SQL and Django's; values are parameters
-                     filtered_params),
+                    (f"matching (id) AS MATERIALIZED ({found_sql})", found_params),
                     # The best tier reached, plus scaled text relevance and the
                     # bonus for a named code (search/query.py's ranking).
                     (f"page AS (SELECT id, MAX(tier) + {weight} * MAX(relevance) / (1 + MAX(relevance)) + MAX(bonus) "  # nosec B608: a number of this module's
-                     "AS total FROM matched WHERE id IN (SELECT id FROM matching) GROUP BY id "
+                     "AS total FROM matched JOIN matching USING (id) GROUP BY id "
                      "ORDER BY total DESC, id LIMIT %s OFFSET %s)", [limit, offset])]
             order = "total DESC, id"
         # The rows of a UNION come in no set order: each of the page's carries its place.
@@ -127,22 +132,22 @@ class DatabaseBackend(BaseSearchBackend):
         sectors = " ".join("WHEN value = %s THEN %s" for _ in NAICS.COMBINED_SECTORS)
         sector_params = [p for code, sector in NAICS.COMBINED_SECTORS.items() for p in (code, sector)]
         return [
-            (f"SELECT 'city', c.slug, c.country, c.relationship, COUNT(*), NULL, NULL FROM {BUSINESSES} b "  # nosec B608: table names only
-             f"JOIN {CITIES} c ON c.id = b.city_id WHERE b.id IN (SELECT id FROM matching) "
+            (f"SELECT 'city', c.slug, c.country, c.relationship, COUNT(*), NULL, NULL FROM matching m "  # nosec B608: table names only
+             f"JOIN {BUSINESSES} b ON b.id = m.id JOIN {CITIES} c ON c.id = b.city_id "
              "GROUP BY c.slug, c.country, c.relationship", []),
             # Chapters offered and sought, NAICS sectors (some combined), trade roles.
             (f"SELECT kind, facet_value, NULL, NULL, COUNT(DISTINCT business_id), NULL, NULL FROM ("  # nosec B608: table names and placeholders only; values are parameters
              f"SELECT kind, business_id, CASE WHEN kind = 'naics' THEN CASE {sectors} ELSE value END ELSE value END "
-             f"AS facet_value FROM {TERMS} WHERE business_id IN (SELECT id FROM matching) "
-             "AND ((kind IN ('offers', 'seeks', 'naics') AND LENGTH(value) = 2) OR kind = 'trade_role')"
+             f"AS facet_value FROM matching m JOIN {TERMS} t ON t.business_id = m.id "
+             "WHERE (kind IN ('offers', 'seeks', 'naics') AND LENGTH(value) = 2) OR kind = 'trade_role'"
              ") AS terms GROUP BY kind, facet_value", sector_params),
             # The language a profile is written in and those its firm speaks,
             # each business counted once per language.
             (f"SELECT 'language', value, NULL, NULL, COUNT(*), NULL, NULL FROM ("  # nosec B608: table names only
-             f"SELECT id AS business_id, description_language AS value FROM {BUSINESSES} "
-             "WHERE id IN (SELECT id FROM matching) "
-             f"UNION SELECT business_id, value FROM {TERMS} WHERE kind = 'language' "
-             "AND business_id IN (SELECT id FROM matching)) AS languages GROUP BY value", []),
+             f"SELECT b.id AS business_id, b.description_language AS value FROM matching m "
+             f"JOIN {BUSINESSES} b ON b.id = m.id "
+             f"UNION SELECT t.business_id, t.value FROM matching m JOIN {TERMS} t ON t.business_id = m.id "
+             "WHERE t.kind = 'language') AS languages GROUP BY value", []),
         ]
 
     # --- typos ---------------------------------------------------------------------

@@ -254,9 +254,9 @@ class ElasticsearchBackend(BaseSearchBackend):
         return [int(hit.meta.id) for hit in self._execute(s).hits]
 
     def _execute(self, s):
-        """Run a search. The index exists but on a new installation, so it is
-        created when the engine says it is missing, not looked up before every
-        search (a round trip each time)."""
+        """Run a search. The index is there except on a new installation, so
+        it is created when the engine says it is missing rather than looked up
+        before every search (a round trip each time)."""
         try:
             return s.execute()
         except NotFoundError:
