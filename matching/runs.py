@@ -15,7 +15,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q, Sum, Value
+from django.db.models import Exists, F, OuterRef, Q, Sum, Value
 from django.db.models.functions import Mod
 from django.utils import timezone
 
@@ -27,7 +27,7 @@ from search.query import SearchQuery
 from . import engine
 from .introductions import OPEN, REFUSED, lock_firms, open_round
 from .models import Introduction, IntroductionApproval, IntroductionEvent, MatchCandidate, MatchRun, MatchRunChunk
-from .selectors import profile_for, public_businesses_by_id
+from .selectors import profile_for, public_businesses_by_id, public_profiles_by_id
 
 Status = Introduction.Status
 # Proposals written per transaction when a run closes.
@@ -79,10 +79,10 @@ def process_chunk(*, run_id, index, business_ids):
     for firm in firms:
         if not firm.seeks_hs and firm.seeks_text.strip():
             candidates[firm.pk] = _merge(candidates.get(firm.pk, []), _text_candidates(firm))
-    wanted_ids = {pk for pairs in candidates.values() for pk, _ in pairs}
-    partners = public_businesses_by_id(wanted_ids)
     now = timezone.now()
-    profiles = {pk: profile_for(b, now=now) for pk, b in {**partners, **{f.pk: f for f in firms}}.items()}
+    profiles = {firm.pk: profile_for(firm, now=now) for firm in firms}
+    wanted_ids = {pk for pairs in candidates.values() for pk, _ in pairs} - profiles.keys()
+    profiles.update(public_profiles_by_id(wanted_ids, now=now))
 
     scored, proposals = 0, {}
     for firm in firms:
@@ -209,12 +209,22 @@ def _write_proposals(run, proposals):
     """
     if not proposals:
         return
-    pairs = {s.pair for s in proposals}
-    involved = sorted({pk for pair in pairs for pk in pair})
+    involved = sorted({pk for scored in proposals for pk in scored.pair})
     with transaction.atomic():
         # Chunks working side by side meet at the firms' rows: whoever holds a
         # firm counts its open introductions with every other chunk's committed.
         lock_firms(business_ids=involved)
+        slots = _OpenSlots(involved, limit=settings.MATCHING_OPEN_PROPOSALS_PER_FIRM)
+        # Late in a run most firms are full of better proposals. Written best
+        # first, a firm's room only shrinks, so a pair that has none now (and
+        # is not an open proposal to refresh) will not have any later in the
+        # batch: leave it out before reading the pairs and the firms.
+        proposals = [scored for scored in proposals
+                     if slots.status_of(scored.pair) == Status.PROPOSED
+                     or (slots.status_of(scored.pair) is None and slots.make_room(scored.pair, scored.score) is not None)]
+        if not proposals:
+            return
+        pairs = {scored.pair for scored in proposals}
         existing = {
             (i.business_a_id, i.business_b_id): i
             for i in Introduction.objects.filter(
@@ -222,12 +232,13 @@ def _write_proposals(run, proposals):
             )
             if (i.business_a_id, i.business_b_id) in pairs
         }
-        businesses = Business.objects.in_bulk(involved)
-        slots = _OpenSlots(involved, limit=settings.MATCHING_OPEN_PROPOSALS_PER_FIRM)
+        trades = {row[0]: _Trade(*row) for row in Business.objects.filter(
+            pk__in={pk for pair in pairs for pk in pair}
+        ).values_list(*_Trade._fields)}
         cooling_off = timezone.now() - timedelta(days=settings.MATCHING_COOLING_OFF_DAYS)
         for scored in proposals:
             pair = scored.pair
-            signature = trade_signature(businesses[pair[0]], businesses[pair[1]])
+            signature = trade_signature(trades[pair[0]], trades[pair[1]])
             fields = {"score": scored.score, "reasons": scored.reasons, "run_id": run.pk, "trade_signature": signature}
             introduction = existing.get(pair)
             if introduction is not None and introduction.status == Status.PROPOSED:
@@ -245,6 +256,10 @@ def _write_proposals(run, proposals):
             slots.add(introduction.pk, pair, scored.score)
 
 
+# What trade_signature reads of a firm.
+_Trade = namedtuple("_Trade", "pk offers_hs seeks_hs offers_text seeks_text")
+
+
 class _OpenSlots:
     """The open introductions of the firms a chunk touches: how many each
     firm has, and which of them (proposals nobody approved yet) a better
@@ -255,17 +270,20 @@ class _OpenSlots:
         self.count = Counter()
         self.replaceable = defaultdict(dict)  # firm -> {introduction id: score}
         self.pairs = {}
-        rows = list(Introduction.objects.filter(
+        self.open = {}  # pair -> status, of every open introduction of these firms
+        reviewed = IntroductionApproval.objects.filter(introduction=OuterRef("pk"), round=OuterRef("round"))
+        rows = Introduction.objects.filter(
             Q(business_a_id__in=business_ids) | Q(business_b_id__in=business_ids), status__in=OPEN
-        ).values_list("pk", "business_a_id", "business_b_id", "status", "score"))
-        proposed = [row[0] for row in rows if row[3] == Status.PROPOSED]
-        reviewed = set(IntroductionApproval.objects.filter(
-            introduction_id__in=proposed, round=F("introduction__round")
-        ).values_list("introduction_id", flat=True))
-        for pk, a, b, status, score in rows:
+        ).values_list("pk", "business_a_id", "business_b_id", "status", "score", Exists(reviewed))
+        for pk, a, b, status, score, was_reviewed in rows:
             self.count.update((a, b))
-            if status == Status.PROPOSED and pk not in reviewed:
+            self.open[(a, b)] = status
+            if status == Status.PROPOSED and not was_reviewed:
                 self._track(pk, (a, b), score)
+
+    def status_of(self, pair):
+        """The status of the pair's open introduction when the slots were counted, or None."""
+        return self.open.get(pair)
 
     def add(self, pk, pair, score):
         self.count.update(pair)

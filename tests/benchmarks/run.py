@@ -30,7 +30,7 @@ backend) are set before Django starts. In the child:
 4. matching.runs.run_matching_now(full=True), timed (wall clock), with
    the time spent in candidate generation (search.selectors.complementary_many),
    in text search for needs written only in words (search.selectors.search),
-   in profile_for, in engine.proposals_for and in _write_proposals measured
+   in public_profiles_by_id, in engine.proposals_for and in _write_proposals measured
    apart (by wrapping those names for the run; a renamed one is skipped);
    memory: resource.getrusage max RSS before and after (its delta only
    shows growth beyond the process's earlier peak, e.g. the import's), and the
@@ -439,7 +439,7 @@ class _Timers:
     targets = (
         ("search.selectors", "complementary_many", "candidates"),
         ("search.selectors", "search", "text_search"),
-        ("matching.runs", "profile_for", "profiles"),
+        ("matching.runs", "public_profiles_by_id", "profiles"),
         ("matching.engine", "proposals_for", "scoring"),
         ("matching.runs", "_write_proposals", "writing"),
     )
@@ -841,7 +841,7 @@ def report(args, argv, results, database, started):
         lines.append("")
         lines += ["Where the time goes (s): candidate search is `search.selectors.complementary_many`; text search "
                   "the searches for needs written only in words (their number in brackets); profiles "
-                  "`profile_for`; scoring `engine.proposals_for`; writing `_write_proposals` (the per-firm caps "
+                  "reading the partners and their profiles (`public_profiles_by_id`); scoring `engine.proposals_for`; writing `_write_proposals` (the per-firm caps "
                   "included); the rest is loading firms and bookkeeping.", "",
                   "| backend | firms | candidate search | text search | profiles | scoring | writing | rest |",
                   "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]

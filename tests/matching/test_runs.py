@@ -269,3 +269,24 @@ def test_a_run_through_a_real_worker_records_a_finished_run(brake_market, small_
     # The buyer and the Aurora maker (which seeks brake pads in words) each meet the four sellers.
     assert run.proposals_created == Introduction.objects.count() == 8
     assert Business.objects.count() == 6
+
+
+def test_partners_read_with_the_profile_fields_alone_make_the_same_profiles_in_one_query(
+    make_business, django_assert_num_queries
+):
+    from matching.selectors import profile_for, public_businesses_by_id, public_profiles_by_id
+
+    firms = [
+        make_business(name="Seongnam Sensor Works", city="seongnam", offers_hs=["903289"], seeks_text="copper wire",
+                      naics=["334513"], trade_roles=["exporter"], languages=["ko", "en"]),
+        make_business(name="Front Range Fabrication", offers_hs=[], offers_text="steel brackets and bike frames",
+                      seeks_hs=["903289"]),
+        make_business(name="Zielona Wine Cellar", city="zielona-gora", status=Business.Status.DRAFT),
+    ]
+    ids = [firm.pk for firm in firms]
+    now = timezone.now()
+    expected = {pk: profile_for(firm, now=now) for pk, firm in public_businesses_by_id(ids).items()}
+    with django_assert_num_queries(1):
+        profiles = public_profiles_by_id(ids, now=now)
+    assert set(profiles) == set(ids[:2])  # the draft is not public
+    assert profiles == expected
