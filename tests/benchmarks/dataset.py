@@ -2,18 +2,21 @@
 
 Importing a generated network through directory.importer (as staff would) is
 the slow part of every benchmark: about a minute per 3,000 firms here. So each
-(size, seed) is imported once into a database of its own,
-`aurora_bench_<size>_<seed>`, and stamped with a fingerprint of what shaped its
-rows (the generator, the importer and the glossary it reads words with). A later
-run with the same fingerprint reuses it, migrated to the current schema;
-anything else re-imports it.
+(size, seed) is imported once into a database of its own, named with a
+fingerprint of what shaped its rows (the generator, the importer and the
+glossary it reads words with): `aurora_bench_<size>_<seed>_<fingerprint>`. A
+later run with the same fingerprint reuses it, migrated to the current schema;
+a change makes a new one, so checkouts at different commits never overwrite
+each other's networks. The comment on the database marks a finished import.
+`--prune` drops every benchmark database that is not current.
 
 Benchmarks that write (edits, introductions, load) work on `copy_of(...)`, a
 fresh `CREATE DATABASE ... TEMPLATE` copy, so the template stays as imported.
 
     python -m tests.benchmarks.dataset --size 10000 [--seed 2026] [--fresh]
+    python -m tests.benchmarks.dataset --prune
 
-prints the database URL once the network is there. DATABASE_URL must point at
+The first prints the database URL once the network is there. DATABASE_URL must point at
 the PostgreSQL server to use (any database on it: only its host is used).
 """
 
@@ -21,6 +24,7 @@ import argparse
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -36,7 +40,11 @@ _SHAPING = ["tests/benchmarks/network.py", "directory/importer.py", "directory/g
 
 
 def database_name(size, seed):
-    return f"aurora_bench_{size}_{seed}"
+    return f"aurora_bench_{size}_{seed}_{fingerprint(size, seed)[:8]}"
+
+
+# A network's database, or a copy of it (a suffix after the fingerprint).
+_NAME = re.compile(r"aurora_bench_(\d+)_(\d+)_([0-9a-f]{8})(?:_.+)?")
 
 
 def url_for(name, server_url=None):
@@ -121,6 +129,25 @@ def _analyze(name):
         connection.execute("ANALYZE")
 
 
+def prune():
+    """Drop the benchmark databases (networks and copies left behind) made
+    by other versions of what shapes them; returns the names dropped."""
+    from psycopg import sql
+
+    with _admin() as connection:
+        names = [row[0] for row in connection.execute(
+            "SELECT datname FROM pg_database WHERE datname LIKE 'aurora\\_bench\\_%' ORDER BY datname")]
+        stale = []
+        for name in names:
+            match = _NAME.fullmatch(name)
+            if match is None or match[3] != fingerprint(int(match[1]), int(match[2]))[:8]:
+                stale.append(name)
+        for name in stale:
+            connection.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", [name])
+            connection.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+    return stale
+
+
 def copy_of(size, seed=2026, *, suffix="scratch"):
     """A fresh copy of the prepared network, for a benchmark that writes; drop it with drop()."""
     template = database_name(size, seed)
@@ -169,11 +196,19 @@ def _import(size, seed):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m tests.benchmarks.dataset", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--size", type=int, required=True)
+    parser.add_argument("--size", type=int)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--fresh", action="store_true", help="import again even if the fingerprint matches")
+    parser.add_argument("--prune", action="store_true",
+                        help="drop the benchmark databases of other fingerprints")
     parser.add_argument("--import", dest="do_import", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.prune:
+        for name in prune():
+            print(f"dropped {name}")
+        return 0
+    if args.size is None:
+        parser.error("--size is required (or --prune)")
     if args.do_import:
         _import(args.size, args.seed)
         return 0
