@@ -205,7 +205,10 @@ def naics():
 
 
 def by_name(name):
-    return {"hs": hs, "naics": naics}[name]()
+    return _SCHEMES[name]()
+
+
+_SCHEMES = {"hs": hs, "naics": naics}
 
 
 

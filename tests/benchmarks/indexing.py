@@ -142,22 +142,33 @@ def _child(args):
     return 0
 
 
-def _timed(tag, label, repeat, run):
-    """`run()` `repeat` times after one warm-up (caches, the engine's JIT);
-    per run the seconds and the peak and growth of the resident set."""
-    run()
-    runs = []
+def _timed(tag, repeat, runs):
+    """Each of `runs` ({label: function}) `repeat` times after one warm-up
+    (caches, the engine's JIT), taking turns, so a slow spell of the machine
+    or the engine falls on every side alike. Returns {label: [run, ...]},
+    a run being its seconds and what the function returned."""
+    for run in runs.values():
+        run()
+    measured = {label: [] for label in runs}
     for number in range(repeat):
-        rss_before = _status("VmRSS")
-        _reset_peak_rss()
-        started = time.perf_counter()
-        extra = run() or {}
-        seconds = time.perf_counter() - started
-        peak = _status("VmHWM")
-        runs.append({"seconds": seconds, "peak_mib": None if peak is None else peak / 1024,
-                     "growth_mib": None if peak is None else (peak - rss_before) / 1024, **extra})
-        _log(f"{tag} {label} {number + 1}/{repeat}: {seconds:.2f} s")
-    return runs
+        for label, run in runs.items():
+            started = time.perf_counter()
+            extra = run() or {}
+            seconds = time.perf_counter() - started
+            measured[label].append({"seconds": seconds, **extra})
+            _log(f"{tag} {label} {number + 1}/{repeat}: {seconds:.2f} s")
+    return measured
+
+
+def _memory(run):
+    """The peak and the growth of the resident set (MiB) during one `run()`."""
+    rss_before = _status("VmRSS")
+    _reset_peak_rss()
+    run()
+    peak = _status("VmHWM")
+    if peak is None:
+        return {"peak_mib": None, "growth_mib": None}
+    return {"peak_mib": peak / 1024, "growth_mib": (peak - rss_before) / 1024}
 
 
 def _engine(result):
@@ -181,7 +192,9 @@ def _measure_ours(args, result):
 
     from directory.models import Business
     from search.backends import get_search_backend
-    from search.backends.elasticsearch import CHUNK_SIZE, BusinessDocument, client, document, public_chunks
+    from search.backends.elasticsearch import (
+        BULK_LOADING, CHUNK_SIZE, BusinessDocument, client, document, public_chunks,
+    )
 
     tag = f"[indexing {args.size}]"
     _engine(result)
@@ -201,7 +214,8 @@ def _measure_ours(args, result):
                 raise RuntimeError(f"the rebuild indexed {report['documents']} of {documents} documents")
             return {"queries": len(statements)}
 
-        result["rebuild"] = _timed(tag, "rebuild", args.repeat, rebuild)
+        rebuild()  # the engine's JIT and the caches warm, then memory taken before the raw side's bodies exist
+        result["memory"] = _memory(rebuild)
 
         # The raw side: the same documents, as the engine would receive them, built and serialized once.
         bodies = []
@@ -216,21 +230,23 @@ def _measure_ours(args, result):
 
         def raw():
             index = f"{settings.ELASTICSEARCH_INDEX_PREFIX}raw-{next(runs)}"
-            engine.indices.create(index=index, settings={"number_of_shards": 1, "number_of_replicas": 0,
-                                                          "refresh_interval": "-1"},
+            engine.indices.create(index=index, settings={"number_of_shards": settings.ELASTICSEARCH_SHARDS,
+                                                          **BULK_LOADING},
                                   mappings=BusinessDocument._doc_type.mapping.to_dict())
             for body in bodies:
                 response = engine.bulk(index=index, operations=body)
                 if response["errors"]:
                     refused = next(item for item in response["items"] if item["index"].get("error"))
                     raise RuntimeError(f"the raw bulk was refused: {refused['index']['error']}")
-            engine.indices.put_settings(index=index, settings={"refresh_interval": None})
+            engine.indices.put_settings(index=index, settings={**dict.fromkeys(BULK_LOADING),
+                                                               "number_of_replicas": settings.ELASTICSEARCH_REPLICAS})
             engine.indices.refresh(index=index)
             if engine.count(index=index)["count"] != documents:
                 raise RuntimeError("the raw bulk indexed a different number of documents")
             engine.indices.delete(index=index)
 
-        result["raw"] = _timed(tag, "raw bulk", args.repeat, raw)
+        timed = _timed(tag, args.repeat, {"rebuild": rebuild, "raw bulk": raw})
+        result["rebuild"], result["raw"] = timed["rebuild"], timed["raw bulk"]
     finally:
         backend.delete_all()
         engine.indices.delete(index=f"{settings.ELASTICSEARCH_INDEX_PREFIX}raw-*", ignore_unavailable=True)
@@ -267,7 +283,7 @@ def _measure_peer(args, result, *, parallel):
             if counted != documents:
                 raise RuntimeError(f"django-elasticsearch-dsl indexed {counted} of {documents} documents")
 
-        result["rebuild"] = _timed(tag, "rebuild", args.repeat, rebuild)
+        result["rebuild"] = _timed(tag, args.repeat, {"rebuild": rebuild})["rebuild"]
         # The same documents as ours: a sample compared field by field, through JSON as the engine has them.
         sample = list(Business.objects.public().select_related("city", "search_entry").order_by("?")[:50])
         for business in sample:
@@ -326,6 +342,9 @@ def report(args, results, started):
         f"Machine: `{host['uname']}`; {host['nproc']} CPUs; {host['memory']}; {host['python']}.{versions}",
         "",
         "Medians of the runs after a warm-up, with the spread (min–max). Throughput is documents per second.",
+        "Ours and the raw bulk take turns run by run, so a slow spell of the machine falls on both.",
+        "Peak RSS: the resident set's peak during one rebuild of its own (the process's baseline included),",
+        "and in brackets its growth over the resident set before it.",
         "Raw bulk is the engine's ceiling: the same documents pre-serialized to NDJSON, the same request size.",
         "django-elasticsearch-dsl runs `search_index --rebuild -f` on the same model and documents",
         "(tests/benchmarks/peer_documents.py): analysing the texts in prepare_* methods, as it is usually",
@@ -358,16 +377,15 @@ def report(args, results, started):
         against_peer = f"{min(analysing) / rebuild:.2f}× {_mark(min(analysing) / rebuild >= GOAL_PEER)}" if analysing else "–"
         against_stored = f"{medians['peer-stored'] / rebuild:.2f}×" if "peer-stored" in medians else "–"
         queries = sorted({run["queries"] for run in ours["rebuild"]})
-        peak = [run["peak_mib"] for run in ours["rebuild"] if run["peak_mib"] is not None]
-        growth = [run["growth_mib"] for run in ours["rebuild"] if run["growth_mib"] is not None]
-        if peak:
-            peaks.append((documents, statistics.median(peak)))
+        peak, growth = ours["memory"]["peak_mib"], ours["memory"]["growth_mib"]
+        if peak is not None:
+            peaks.append((documents, peak))
         lines.append(
             f"| {documents} | {_spread([run['seconds'] for run in ours['rebuild']])} "
             f"| {_spread([run['seconds'] for run in ours['raw']])} | {' / '.join(peer_cells)} "
             f"| {documents / rebuild:.0f} | {raw / rebuild:.2f} {_mark(raw / rebuild >= GOAL_RAW)} "
             f"| {against_peer} | {against_stored} | {', '.join(map(str, queries))} ({ours['bulk_requests']}) "
-            f"| {_spread(peak, 0) if peak else '–'} ({_spread(growth, 0) if growth else '–'}) |"
+            f"| {'–' if peak is None else f'{peak:.0f} ({growth:.0f})'} |"
         )
     if len(peaks) >= 2:
         (small, small_peak), (large, large_peak) = min(peaks), max(peaks)

@@ -246,6 +246,22 @@ def test_a_rebuild_indexes_the_tokens_a_fresh_analysis_would_make(es, network):
         assert {field: source[field] for field in _fresh_tokens(business)} == _fresh_tokens(business)
 
 
+def test_a_rebuild_writes_the_documents_an_edit_would(es, network):
+    # The rebuild reads plain rows where the outbox loads models: both must
+    # give the engine the same document, field for field.
+    es.rebuild()
+    rebuilt = {int(hit["_id"]): hit["_source"] for hit in
+               es.client.search(index=es.alias, size=100, query={"match_all": {}})["hits"]["hits"]}
+    public = list(Business.objects.public().values_list("pk", flat=True))
+    es.apply(set(public))
+    es.refresh()
+    applied = {int(hit["_id"]): hit["_source"] for hit in
+               es.client.search(index=es.alias, size=100, query={"match_all": {}})["hits"]["hits"]}
+    assert len(rebuilt) == len(public) == 9
+    assert rebuilt == applied
+    assert all(source["offers"] or source["seeks"] or source["offers_read"] for source in rebuilt.values())
+
+
 def test_an_entry_made_by_another_analysis_or_an_older_profile_is_analysed_again(es, network, staff):
     firm = network["Hanbit Brake Works"]
     # As a deployment with other analysis code would have left the entry: other tokens, another stamp.
@@ -278,8 +294,9 @@ def test_a_rebuild_reads_the_database_a_chunk_at_a_time(es, network):
         with CaptureQueriesContext(connection) as queries:
             es.rebuild(chunk_size=chunk_size)
         statements[chunk_size] = len(queries)
-    # A read per chunk, plus the read that finds no more rows.
-    reads = {size: -(-public // size) + 1 for size in statements}
+    # Two reads per chunk (the firms, then their search entries), plus the
+    # read that finds no more firms.
+    reads = {size: 2 * -(-public // size) + 1 for size in statements}
     # Besides those, the same few statements whatever the chunk size: the
     # comparisons with the database before and after the swap.
     assert len({statements[size] - reads[size] for size in statements}) == 1
