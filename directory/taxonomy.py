@@ -214,5 +214,10 @@ _SCHEMES = {"hs": hs, "naics": naics}
 
 def with_ancestors(codes, scheme):
     """Every code of a list together with its ancestors, as a sorted list."""
-    taxonomy = by_name(scheme)
-    return sorted({ancestor for code in codes or [] for ancestor in taxonomy._ancestors(code)})
+    if not codes:
+        return []
+    ancestors = by_name(scheme)._ancestors
+    found = set()
+    for code in codes:
+        found.update(ancestors(code))
+    return sorted(found)
