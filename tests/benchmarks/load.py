@@ -77,7 +77,6 @@ import secrets
 import string
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections import Counter, defaultdict
@@ -87,10 +86,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import quote, urljoin, urlsplit
 
-from .run import ROOT, _append, _log, machine
+from .run import ROOT, _log, machine
 from .stack import (
-    Stack, busy, command_line, elasticsearch_version, free_port, http_ok, mark, percentile, postgresql_version,
-    raise_on_sigterm, template_ready, wait_for,
+    Stack, command_line, elasticsearch_version, free_port, http_ok, mark, percentile, postgresql_version, run_sizes,
+    template_ready, wait_for,
 )
 
 LANGUAGES = ["en", "es", "ko", "zh-hant", "pl", "am"]
@@ -110,21 +109,7 @@ def main(argv=None):
         return _setup(args)
     if args.verify:
         return _verify(args)
-    raise_on_sigterm()
-    for name in ("DATABASE_URL", "REDIS_URL", "ELASTICSEARCH_URL"):
-        if not os.environ.get(name):
-            sys.exit(f"{name} must be set (see the module's docstring)")
-    sizes = [int(size) for size in args.sizes.split(",") if size.strip()]
-    started = datetime.now(timezone.utc)
-    results = []
-    load_average = busy()
-    with tempfile.TemporaryDirectory(prefix="aurora-bench-load-") as scratch:
-        for size in sizes:
-            results.append(_run_size(args, size, Path(scratch)))
-    output = Path(args.output) if Path(args.output).is_absolute() else ROOT / args.output
-    _append(output, report(args, argv, results, started, load_average))
-    _log(f"wrote a section to {output}")
-    return 0 if all("error" not in result for result in results) else 1
+    return run_sizes(args, argv, name="load", run_size=_run_size, report=report)
 
 
 def _parse(argv):

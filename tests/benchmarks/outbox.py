@@ -54,16 +54,13 @@ import statistics
 import string
 import subprocess
 import sys
-import tempfile
 import threading
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 
-from .run import ROOT, _append, _log, machine
+from .run import ROOT, _log, machine
 from .stack import (
-    Stack, busy, command_line, elasticsearch_version, mark, percentile, postgresql_version, raise_on_sigterm, spread,
-    template_ready,
+    Stack, command_line, elasticsearch_version, mark, percentile, postgresql_version, run_sizes, spread, template_ready,
 )
 
 # Goals. The burst: a batch of edits (an import, a moderator's morning) should
@@ -82,21 +79,7 @@ def main(argv=None):
     args = _parse(argv)
     if args.worker:
         return _child(args)
-    raise_on_sigterm()
-    for name in ("DATABASE_URL", "REDIS_URL", "ELASTICSEARCH_URL"):
-        if not os.environ.get(name):
-            sys.exit(f"{name} must be set (see the module's docstring)")
-    sizes = [int(size) for size in args.sizes.split(",") if size.strip()]
-    started = datetime.now(timezone.utc)
-    results = []
-    load_average = busy()
-    with tempfile.TemporaryDirectory(prefix="aurora-bench-outbox-") as scratch:
-        for size in sizes:
-            results.append(_run_size(args, size, Path(scratch)))
-    output = Path(args.output) if Path(args.output).is_absolute() else ROOT / args.output
-    _append(output, report(args, argv, results, started, load_average))
-    _log(f"wrote a section to {output}")
-    return 0 if all("error" not in result for result in results) else 1
+    return run_sizes(args, argv, name="outbox", run_size=_run_size, report=report)
 
 
 def _parse(argv):

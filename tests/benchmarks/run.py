@@ -13,21 +13,21 @@ Each (backend, size) runs in a child process of its own, so memory figures of
 one size do not carry over into the next, and settings (database, search
 backend) are set before Django starts. In the child:
 
-1. a fresh database: a scratch SQLite file in a temporary directory when
-   DATABASE_URL is unset or SQLite (the embedded default; your db.sqlite3 is
-   never touched), or, when DATABASE_URL points at PostgreSQL, that database,
-   migrated, with every business, introduction, match run and outbox row
-   deleted first (TRUNCATE ... CASCADE: do not point it at data you want);
-2. the network of tests/benchmarks/network.py (`build(size, seed)`, whose
-   self-check must pass), written as JSON Lines to a temporary directory and
-   loaded with directory.importer.import_file, as staff would;
-3. for Elasticsearch (checked to answer before anything else; the import
+1. the network of tests/benchmarks/network.py (`build(size, seed)`, whose
+   self-check must pass): on PostgreSQL (DATABASE_URL naming the server), a
+   fresh copy of the network imported once by tests/benchmarks/dataset.py,
+   dropped afterwards; with DATABASE_URL unset or SQLite (the embedded
+   default), a scratch SQLite file in a temporary directory (your
+   db.sqlite3 is never touched), migrated, with the network written as JSON
+   Lines and loaded with directory.importer.import_file, as staff would.
+   The development database is never used;
+2. for Elasticsearch (checked to answer before anything else; the import
    itself always runs with the database backend): settings.SEARCH_BACKEND =
    "elasticsearch", a unique ELASTICSEARCH_INDEX_PREFIX,
    search.backends.get_search_backend().rebuild(); the indices are deleted at
    the end, whatever happens. Searches that fell back to the database because
    Elasticsearch failed are counted and flagged in the report;
-4. matching.runs.run_matching_now(full=True), timed (wall clock), with
+3. matching.runs.run_matching_now(full=True), timed (wall clock), with
    the time spent in candidate generation (search.selectors.complementary_many),
    in text search for needs written only in words (search.selectors.search),
    in public_profiles_by_id, in engine.proposals_for and in _write_proposals measured
@@ -36,11 +36,11 @@ backend) are set before Django starts. In the child:
    shows growth beyond the process's earlier peak, e.g. the import's), and the
    growth of the resident set during the run (VmHWM after resetting it through
    /proc/self/clear_refs, minus VmRSS before), when Linux allows it;
-5. quality of the proposals (the Introduction rows the run wrote) against the
+4. quality of the proposals (the Introduction rows the run wrote) against the
    planted pairs, for the coded and the text-only pairs separately;
-6. up to --oracle-max firms: candidate recall against a brute-force oracle
+5. up to --oracle-max firms: candidate recall against a brute-force oracle
    that checks every pair of firms;
-7. with --tracemalloc separate (the default), the proposals are deleted and
+6. with --tracemalloc separate (the default), the proposals are deleted and
    the run repeated under tracemalloc for the peak of Python allocations (in a
    run of its own, because tracing slows Python down about four times: count
    on the whole benchmark taking roughly five times the matching runs; the
@@ -77,7 +77,6 @@ import logging
 import os
 import platform
 import resource
-import shlex
 import subprocess
 import sys
 import tempfile
@@ -762,20 +761,13 @@ def _fmt(value, digits=3):
 
 def _command(argv):
     """The command line as typed, with the environment that shaped the run."""
-    env = []
-    for name in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL", "SEARCH_BACKEND", "ELASTICSEARCH_URL",
-                 "MATCH_PARTNER_TO_PARTNER", "HOME_CITY",
-                 "MATCHING_WEIGHTS", "MATCHING_THRESHOLD", "MATCHING_CANDIDATES_PER_FIRM",
-                 "MATCHING_OPEN_PROPOSALS_PER_FIRM", "MATCHING_CHUNK_SIZE"):
-        if os.environ.get(name):
-            env.append(f"{name}={shlex.quote(_mask(os.environ[name]))}")
-    python = Path(sys.executable)
-    try:
-        python = python.relative_to(ROOT)
-    except ValueError:
-        pass
-    args = sys.argv[1:] if argv is None else argv
-    return " ".join(env + [str(python), "-m", "tests.benchmarks.run"] + [shlex.quote(a) for a in args])
+    from .stack import command_line
+
+    return command_line("tests.benchmarks.run", argv, environment=(
+        "DJANGO_SETTINGS_MODULE", "DATABASE_URL", "SEARCH_BACKEND", "ELASTICSEARCH_URL", "MATCH_PARTNER_TO_PARTNER",
+        "HOME_CITY", "MATCHING_WEIGHTS", "MATCHING_THRESHOLD", "MATCHING_CANDIDATES_PER_FIRM",
+        "MATCHING_OPEN_PROPOSALS_PER_FIRM", "MATCHING_CHUNK_SIZE",
+    ))
 
 
 def report(args, argv, results, database, started):

@@ -281,12 +281,11 @@ def http_ok(url, timeout=2):
         return False
 
 
-def command_line(module, argv):
+def command_line(module, argv, environment=("DATABASE_URL", "REDIS_URL", "ELASTICSEARCH_URL")):
     """The command as run, with the environment that shaped it (passwords masked)."""
     import shlex
 
-    env = [f"{name}={shlex.quote(_mask(os.environ[name]))}"
-           for name in ("DATABASE_URL", "REDIS_URL", "ELASTICSEARCH_URL") if os.environ.get(name)]
+    env = [f"{name}={shlex.quote(_mask(os.environ[name]))}" for name in environment if os.environ.get(name)]
     python = Path(sys.executable)
     try:
         python = python.relative_to(ROOT)
@@ -294,3 +293,28 @@ def command_line(module, argv):
         pass
     args = sys.argv[1:] if argv is None else argv
     return " ".join(env + [str(python), "-m", module] + [shlex.quote(a) for a in args])
+
+
+def run_sizes(args, argv, *, name, run_size, report):
+    """The parent's part of a benchmark on the full stack: every size in
+    turn, each given a scratch directory (run_size(args, size, scratch) ->
+    result), then one report appended to the output. Exit status 1 if a size
+    failed."""
+    import tempfile
+    from datetime import datetime, timezone
+
+    from .run import _append
+
+    raise_on_sigterm()
+    for variable in ("DATABASE_URL", "REDIS_URL", "ELASTICSEARCH_URL"):
+        if not os.environ.get(variable):
+            sys.exit(f"{variable} must be set (see the module's docstring)")
+    sizes = [int(size) for size in args.sizes.split(",") if size.strip()]
+    started = datetime.now(timezone.utc)
+    load_average = busy()
+    with tempfile.TemporaryDirectory(prefix=f"aurora-bench-{name}-") as scratch:
+        results = [run_size(args, size, Path(scratch)) for size in sizes]
+    output = Path(args.output) if Path(args.output).is_absolute() else ROOT / args.output
+    _append(output, report(args, argv, results, started, load_average))
+    _log(f"wrote a section to {output}")
+    return 0 if all("error" not in result for result in results) else 1
