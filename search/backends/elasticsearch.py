@@ -612,7 +612,7 @@ def _versioned(version):
 def _bulk_body(actions):
     """The _bulk request's NDJSON: each action's metadata line, and the
     document after it for an index. Written here rather than by the client's
-    bulk helper, which copies every action on its way (a tenth of a rebuild)."""
+    bulk helper, which copies and re-chunks every action on its way."""
     lines = []
     for action in actions:
         metadata = {key: value for key, value in action.items() if key not in ("_op_type", "_source")}
